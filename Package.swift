@@ -1,0 +1,44 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Fuzz targets: one per protocol, each depending only on the pure wire module.
+/// Built with `scripts/fuzz` (SwiftPM's `--sanitize=fuzzer --sanitize=address`, own scratch path).
+let fuzzTargets = ["FuzzNMEA", "FuzzJT808", "FuzzTeltonika", "FuzzGT06", "FuzzOsmAnd"]
+
+let package = Package(
+    name: "Fieldtrace",
+    products: [
+        .library(name: "FieldtraceCore", targets: ["FieldtraceCore"]),
+        .library(name: "FieldtraceWire", targets: ["FieldtraceWire"]),
+        .library(name: "FieldtraceTestSupport", targets: ["FieldtraceTestSupport"]),
+        .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
+    ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2")
+    ],
+    targets: [
+        .target(name: "FieldtraceCore"),
+        .target(name: "FieldtraceWire", dependencies: ["FieldtraceCore"]),
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .target(name: "FieldtraceTestSupport", dependencies: ["FieldtraceCore", "FieldtraceWire"]),
+        .executableTarget(
+            name: "FieldtraceCLI",
+            dependencies: [
+                "FieldtraceCore", "FieldtraceWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "FieldtraceCoreTests", dependencies: ["FieldtraceCore", "FieldtraceTestSupport"]),
+        .testTarget(
+            name: "FieldtraceWireTests",
+            dependencies: ["FieldtraceCore", "FieldtraceWire", "FieldtraceTestSupport"]
+        ),
+        .testTarget(name: "CLZ4Tests", dependencies: ["CLZ4"]),
+        .testTarget(name: "FieldtraceTestSupportTests", dependencies: ["FieldtraceTestSupport"]),
+        .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),
+    ] + fuzzTargets.map { .executableTarget(name: $0, dependencies: ["FieldtraceCore", "FieldtraceWire"]) }
+)
