@@ -1,0 +1,6 @@
+import Benchmark
+import FieldtraceCore
+import FieldtraceWire
+
+/// PLACEHOLDER: GT06 decode benchmarks are added with the decoder.
+func gt06Benchmarks() {}

@@ -1,0 +1,6 @@
+import Benchmark
+import FieldtraceCore
+import FieldtraceWire
+
+/// PLACEHOLDER: Teltonika decode benchmarks are added with the decoder.
+func teltonikaBenchmarks() {}
