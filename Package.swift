@@ -11,10 +11,12 @@ let package = Package(
         .library(name: "FieldtraceCore", targets: ["FieldtraceCore"]),
         .library(name: "FieldtraceWire", targets: ["FieldtraceWire"]),
         .library(name: "FieldtraceTestSupport", targets: ["FieldtraceTestSupport"]),
+        .library(name: "FieldtraceStore", targets: ["FieldtraceStore"]),
         .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
     ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(name: "FieldtraceCore"),
@@ -25,10 +27,14 @@ let package = Package(
             providers: [.apt(["liblz4-dev"])]
         ),
         .target(name: "FieldtraceTestSupport", dependencies: ["FieldtraceCore", "FieldtraceWire"]),
+        .target(
+            name: "FieldtraceStore",
+            dependencies: ["FieldtraceCore", "CLZ4", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "FieldtraceCLI",
             dependencies: [
-                "FieldtraceCore", "FieldtraceWire",
+                "FieldtraceCore", "FieldtraceWire", "FieldtraceStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +44,7 @@ let package = Package(
             dependencies: ["FieldtraceCore", "FieldtraceWire", "FieldtraceTestSupport"]
         ),
         .testTarget(name: "CLZ4Tests", dependencies: ["CLZ4"]),
+        .testTarget(name: "FieldtraceStoreTests", dependencies: ["FieldtraceStore", "FieldtraceTestSupport"]),
         .testTarget(name: "FieldtraceTestSupportTests", dependencies: ["FieldtraceTestSupport"]),
         .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),
     ] + fuzzTargets.map { .executableTarget(name: $0, dependencies: ["FieldtraceCore", "FieldtraceWire"]) }

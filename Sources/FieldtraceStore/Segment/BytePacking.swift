@@ -1,0 +1,191 @@
+/// Little-endian byte writing and reading with varints, zigzag and bit-packed blocks: the
+/// building blocks of the segment and WAL formats.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    @inline(__always) mutating func u8(_ v: UInt8) { bytes.append(v) }
+
+    @inline(__always) mutating func u16(_ v: UInt16) {
+        bytes.append(UInt8(truncatingIfNeeded: v))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
+    }
+
+    @inline(__always) mutating func u32(_ v: UInt32) {
+        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt32(shift))) }
+    }
+
+    @inline(__always) mutating func u64(_ v: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+    }
+
+    @inline(__always) mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
+    @inline(__always) mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
+
+    @inline(__always) mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    mutating func append(_ other: some Collection<UInt8>) { bytes.append(contentsOf: other) }
+}
+
+/// Errors reading packed bytes: the input ended or a value is malformed.
+enum PackingError: Error, Equatable {
+    case truncated(offset: Int)
+    case malformed(String)
+}
+
+/// A bounds-checked little-endian reader over borrowed bytes.
+struct ByteReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    var remaining: Int { bytes.count - offset }
+
+    @inline(__always) mutating func u8() throws(PackingError) -> UInt8 {
+        guard offset < bytes.count else { throw .truncated(offset: offset) }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    @inline(__always) mutating func u16() throws(PackingError) -> UInt16 {
+        guard remaining >= 2 else { throw .truncated(offset: offset) }
+        defer { offset += 2 }
+        return UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+    }
+
+    @inline(__always) mutating func u32() throws(PackingError) -> UInt32 {
+        guard remaining >= 4 else { throw .truncated(offset: offset) }
+        defer { offset += 4 }
+        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    @inline(__always) mutating func u64() throws(PackingError) -> UInt64 {
+        guard remaining >= 8 else { throw .truncated(offset: offset) }
+        defer { offset += 8 }
+        return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    @inline(__always) mutating func i64() throws(PackingError) -> Int64 { Int64(bitPattern: try u64()) }
+    @inline(__always) mutating func i32() throws(PackingError) -> Int32 { Int32(bitPattern: try u32()) }
+
+    @inline(__always) mutating func varint() throws(PackingError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < bytes.count else { throw .truncated(offset: offset) }
+            let b = bytes[offset]
+            offset += 1
+            guard shift < 64 else { throw .malformed("varint longer than 10 bytes") }
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    mutating func take(_ count: Int) throws(PackingError) -> UnsafeRawBufferPointer {
+        guard count >= 0, count <= remaining else { throw .truncated(offset: offset) }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
+    }
+}
+
+enum ZigZag {
+    @inline(__always) static func encode(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+    @inline(__always) static func decode(_ u: UInt64) -> Int64 { Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1) }
+}
+
+/// Frame-of-reference bit packing in blocks of 128 values: each block stores its minimum
+/// (zigzag varint), a bit width, then every value minus the minimum in that many bits, LSB
+/// first. A constant block costs two bytes; width 0 stores no bits at all.
+enum BlockPacking {
+    static let blockSize = 128
+
+    static func pack(_ values: UnsafeBufferPointer<Int64>, into out: inout ByteWriter) {
+        var start = 0
+        while start < values.count {
+            let end = min(values.count, start + blockSize)
+            var lo = values[start]
+            var hi = values[start]
+            for i in (start + 1)..<end {
+                lo = min(lo, values[i])
+                hi = max(hi, values[i])
+            }
+            let range = UInt64(bitPattern: hi &- lo)
+            let width = range == 0 ? 0 : 64 - range.leadingZeroBitCount
+            out.varint(ZigZag.encode(lo))
+            out.u8(UInt8(width))
+            if width > 0 {
+                var acc: UInt64 = 0
+                var bits = 0
+                for i in start..<end {
+                    let v = UInt64(bitPattern: values[i] &- lo)
+                    acc |= v << UInt64(bits)
+                    let room = 64 - bits
+                    if width >= room {
+                        // Flush the full accumulator, keep the high bits of v that did not fit.
+                        out.u64(acc)
+                        acc = room == 64 ? 0 : v >> UInt64(room)
+                        bits = width - room
+                    } else {
+                        bits += width
+                    }
+                }
+                while bits > 0 {
+                    out.u8(UInt8(truncatingIfNeeded: acc))
+                    acc >>= 8
+                    bits -= 8
+                }
+            }
+            start = end
+        }
+    }
+
+    static func unpack(
+        count: Int, from reader: inout ByteReader, into output: UnsafeMutableBufferPointer<Int64>
+    ) throws(PackingError) {
+        var start = 0
+        while start < count {
+            let n = min(count - start, blockSize)
+            let lo = ZigZag.decode(try reader.varint())
+            let width = Int(try reader.u8())
+            guard width <= 64 else { throw .malformed("bit width \(width)") }
+            if width == 0 {
+                for i in start..<(start + n) { output[i] = lo }
+            } else {
+                let byteCount = (n * width + 7) / 8
+                let packed = try reader.take(byteCount)
+                let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1
+                var bitOffset = 0
+                for i in start..<(start + n) {
+                    let byte = bitOffset >> 3
+                    let shift = bitOffset & 7
+                    var raw: UInt64 = 0
+                    let available = byteCount - byte
+                    if available >= 8 {
+                        raw =
+                            UInt64(littleEndian: packed.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
+                            >> UInt64(shift)
+                        if shift + width > 64 {
+                            raw |= UInt64(packed[byte + 8]) << UInt64(64 - shift)
+                        }
+                    } else {
+                        for k in 0..<available { raw |= UInt64(packed[byte + k]) << UInt64(8 * k) }
+                        raw >>= UInt64(shift)
+                    }
+                    output[i] = lo &+ Int64(bitPattern: raw & mask)
+                    bitOffset += width
+                }
+            }
+            start += n
+        }
+    }
+}
