@@ -1,0 +1,179 @@
+import FieldtraceCore
+import Foundation
+
+/// Settings of a data directory. Each default says why.
+public struct StoreOptions: Sendable {
+    /// Most fixes per segment: an hour at 1 Hz. Small enough that a replay window decodes
+    /// little beyond it, large enough that the 60-odd header bytes vanish per fix.
+    public var segmentMaxFixes = 3600
+    /// Longest time span of a segment: an hour, so a device-day is about 24 segments at any rate.
+    public var segmentMaxSpanMs: Int64 = 3_600_000
+    /// Pack file size before rolling: 256 MiB keeps file counts low and GC rewrites bounded.
+    public var packMaxBytes = 256 << 20
+    /// WAL group commit window, microseconds (see `WALConfiguration`).
+    public var walGroupCommitMicroseconds = 1000
+    public var walMaxFileBytes = 64 << 20
+    public var fileSystem: StoreFileSystem = PosixFileSystem()
+
+    public init() {}
+}
+
+/// A data directory: `wal/`, `segments/*.pack`, `catalog.sqlite`.
+///
+/// `append` makes a batch durable in the WAL and buffers it per device; full buffers (and
+/// `flush`) become segments in a pack file, then catalog rows, then the WAL checkpoint moves past
+/// them. Opening replays the WAL after the checkpoint into the buffers, so nothing acknowledged
+/// is lost whatever moment a crash hits.
+public final class TrackStore: @unchecked Sendable {
+    public let directory: String
+    let options: StoreOptions
+    let fs: StoreFileSystem
+    public let catalog: Catalog
+    let wal: WriteAheadLog
+    let packs: PackFiles
+    /// What WAL recovery found when the store opened.
+    public let recovery: WALRecovery
+    let lock = NSLock()
+    /// Fixes durable in the WAL, not yet in segments, by device; guarded by `lock`.
+    var buffers: [DeviceID: DeviceBuffer] = [:]
+    /// Every WAL sequence up to this one is buffered or in segments; guarded by `lock`. Appends
+    /// finish out of order, so later sequences wait in `appliedAhead` until the gap closes.
+    var appliedThrough: UInt64 = 0
+    var appliedAhead: Set<UInt64> = []
+
+    struct DeviceBuffer {
+        var fixes: [Fix] = []
+        var sequences: [UInt64] = []
+    }
+
+    public init(directory: String, options: StoreOptions = .init()) throws {
+        self.directory = directory
+        self.options = options
+        self.fs = options.fileSystem
+        try fs.makeDirectory(directory)
+        catalog = try Catalog(path: directory + "/catalog.sqlite")
+        packs = try PackFiles(directory: directory + "/segments", fs: fs, maxBytes: options.packMaxBytes)
+        var walConfiguration = WALConfiguration(directory: directory + "/wal")
+        walConfiguration.groupCommitWindowMicroseconds = options.walGroupCommitMicroseconds
+        walConfiguration.maxFileBytes = options.walMaxFileBytes
+        let checkpoint = try catalog.walCheckpoint()
+        (wal, recovery) = try WriteAheadLog.open(walConfiguration, fs: fs, checkpoint: checkpoint)
+        appliedThrough = checkpoint
+        for batch in recovery.batches { buffer(batch.fixes, sequence: batch.sequence) }
+        appliedThrough = max(appliedThrough, recovery.lastSequence)
+    }
+
+    private func buffer(_ fixes: [Fix], sequence: UInt64) {
+        for fix in fixes {
+            buffers[fix.device, default: DeviceBuffer()].fixes.append(fix.canonicalized())
+            buffers[fix.device]!.sequences.append(sequence)
+        }
+        appliedAhead.insert(sequence)
+        while appliedAhead.remove(appliedThrough + 1) != nil { appliedThrough += 1 }
+    }
+
+    /// Makes `fixes` durable; returns their WAL sequence. Blocks the calling thread for the
+    /// group commit (about a millisecond).
+    @discardableResult
+    public func append(_ fixes: [Fix]) throws -> UInt64 {
+        guard !fixes.isEmpty else { return wal.lastDurableSequence }
+        let sequence = try wal.appendAndWait(fixes)
+        try afterAppend(fixes, sequence: sequence)
+        return sequence
+    }
+
+    /// Makes `fixes` durable without blocking a thread; returns their WAL sequence.
+    @discardableResult
+    public func append(_ fixes: [Fix]) async throws -> UInt64 {
+        guard !fixes.isEmpty else { return wal.lastDurableSequence }
+        let sequence = try await wal.append(fixes)
+        try afterAppend(fixes, sequence: sequence)
+        return sequence
+    }
+
+    private func afterAppend(_ fixes: [Fix], sequence: UInt64) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        buffer(fixes, sequence: sequence)
+        let full = buffers.filter { $0.value.fixes.count >= options.segmentMaxFixes }.map(\.key)
+        if !full.isEmpty { try cutSegments(devices: full, keepPartial: true) }
+    }
+
+    /// Writes every buffered fix to segments and moves the WAL checkpoint past them.
+    public func flush() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try cutSegments(devices: Array(buffers.keys), keepPartial: false)
+    }
+
+    /// Cuts the buffers of `devices` into segments (lock held). With `keepPartial`, a last
+    /// chunk smaller than a full segment stays buffered.
+    func cutSegments(devices: [DeviceID], keepPartial: Bool) throws {
+        var encoded: [[UInt8]] = []
+        var headers: [SegmentEntry] = []
+        for device in devices.sorted() {
+            guard var buffer = buffers[device], !buffer.fixes.isEmpty else { continue }
+            // Time order, first arrival wins on equal fix times (the natural key).
+            let order = buffer.fixes.indices.sorted {
+                (buffer.fixes[$0].timeMs, $0) < (buffer.fixes[$1].timeMs, $1)
+            }
+            var fixes: [Fix] = []
+            var sequences: [UInt64] = []
+            for i in order where fixes.last?.timeMs != buffer.fixes[i].timeMs {
+                fixes.append(buffer.fixes[i])
+                sequences.append(buffer.sequences[i])
+            }
+            var start = 0
+            while start < fixes.count {
+                var end = start + 1
+                while end < fixes.count, end - start < options.segmentMaxFixes,
+                    fixes[end].timeMs - fixes[start].timeMs < options.segmentMaxSpanMs
+                {
+                    end += 1
+                }
+                let isLast = end == fixes.count
+                if keepPartial && isLast && end - start < options.segmentMaxFixes { break }
+                let chunk = Array(fixes[start..<end])
+                encoded.append(SegmentEncoder.encode(chunk))
+                headers.append(Self.entry(for: chunk, level: 0))
+                start = end
+            }
+            buffer.fixes = Array(fixes[start...])
+            buffer.sequences = Array(sequences[start...])
+            buffers[device] = buffer.fixes.isEmpty ? nil : buffer
+        }
+        guard !encoded.isEmpty else { return }
+        let placed = try packs.append(encoded)
+        for i in headers.indices {
+            headers[i].file = placed[i].file
+            headers[i].offset = placed[i].offset
+            headers[i].length = placed[i].length
+        }
+        let checkpoint = checkpointCandidate()
+        _ = try catalog.commit(adding: headers, walCheckpoint: checkpoint, createdMs: Self.clockMs())
+        try wal.checkpoint(through: checkpoint)
+    }
+
+    /// The highest WAL sequence all of whose fixes are in segments (lock held).
+    func checkpointCandidate() -> UInt64 {
+        let pendingMin = buffers.values.compactMap { $0.sequences.min() }.min()
+        return min(pendingMin.map { $0 - 1 } ?? .max, appliedThrough)
+    }
+
+    static func entry(for chunk: [Fix], level: Int) -> SegmentEntry {
+        SegmentEntry(
+            id: 0, device: chunk[0].device, t0: chunk.first!.timeMs, t1: chunk.last!.timeMs,
+            minLatitudeE7: chunk.map(\.latitudeE7).min()!, maxLatitudeE7: chunk.map(\.latitudeE7).max()!,
+            minLongitudeE7: chunk.map(\.longitudeE7).min()!, maxLongitudeE7: chunk.map(\.longitudeE7).max()!,
+            file: "", offset: 0, length: 0, count: chunk.count, level: level)
+    }
+
+    static func clockMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Flushes nothing; stops the WAL (pending appends complete) and closes files. Buffered
+    /// fixes stay in the WAL and come back on the next open.
+    public func close() throws {
+        try wal.close()
+        packs.close()
+    }
+}
