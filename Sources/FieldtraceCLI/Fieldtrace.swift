@@ -10,7 +10,7 @@ struct Fieldtrace: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fieldtrace",
         abstract: "GPS telemetry engine for field-workforce management.",
-        subcommands: [DecodeCommand.self]
+        subcommands: [DecodeCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, StatsCommand.self]
     )
 
     static func main() async {

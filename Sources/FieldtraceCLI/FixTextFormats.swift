@@ -1,0 +1,189 @@
+import FieldtraceCore
+import FieldtraceWire
+import Foundation
+
+/// Text forms of fixes that `import` reads and `export` writes besides the wire protocols:
+/// JSON lines in the shape `fieldtrace decode` prints, and CSV with the same columns.
+enum FixTextFormats {
+    static let csvHeader = "device,time,lat,lon,alt_m,speed_mps,course_deg,hdop,accuracy_m,sats,valid,late"
+
+    enum ParseError: Error, CustomStringConvertible {
+        case line(Int, String)
+        var description: String {
+            switch self {
+            case .line(let n, let why): "line \(n): \(why)"
+            }
+        }
+    }
+
+    /// Parses JSON lines; `device` overrides (or fills in) each line's device.
+    static func parseJSONLines(_ bytes: [UInt8], device override: DeviceID?) throws -> [Fix] {
+        var fixes: [Fix] = []
+        for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n").enumerated() {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty || text.hasPrefix("#") { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                throw ParseError.line(index + 1, "not a JSON object")
+            }
+            if object["ack"] != nil { continue }  // decode --acks output
+            func number(_ key: String) -> Double? { (object[key] as? NSNumber)?.doubleValue }
+            fixes.append(
+                try makeFix(
+                    line: index + 1, device: override?.rawValue ?? object["device"] as? String,
+                    time: object["time"] as? String, lat: number("lat"), lon: number("lon"), alt: number("alt_m"),
+                    speed: number("speed_mps"), course: number("course_deg"), hdop: number("hdop"),
+                    accuracy: number("accuracy_m"), sats: number("sats"), valid: object["valid"] as? Bool,
+                    late: object["late"] as? Bool))
+        }
+        return fixes
+    }
+
+    /// Parses CSV with a header naming at least `time`, `lat`, `lon` (and `device` unless given).
+    static func parseCSV(_ bytes: [UInt8], device override: DeviceID?) throws -> [Fix] {
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+        }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard let header = lines.first else { return [] }
+        let columns = header.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        func column(_ name: String) -> Int? { columns.firstIndex(of: name) }
+        guard column("time") != nil, column("lat") != nil, column("lon") != nil else {
+            throw ParseError.line(1, "the header needs time, lat and lon columns")
+        }
+        var fixes: [Fix] = []
+        for (index, line) in lines.dropFirst().enumerated() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            func cell(_ name: String) -> String? {
+                guard let i = column(name), i < cells.count, !cells[i].isEmpty else { return nil }
+                return cells[i]
+            }
+            func number(_ name: String) -> Double? { cell(name).flatMap(Double.init) }
+            fixes.append(
+                try makeFix(
+                    line: index + 2, device: override?.rawValue ?? cell("device"), time: cell("time"),
+                    lat: number("lat"), lon: number("lon"), alt: number("alt_m"), speed: number("speed_mps"),
+                    course: number("course_deg"), hdop: number("hdop"), accuracy: number("accuracy_m"),
+                    sats: number("sats"), valid: cell("valid").map { $0 == "true" || $0 == "1" },
+                    late: cell("late").map { $0 == "true" || $0 == "1" }))
+        }
+        return fixes
+    }
+
+    static func makeFix(
+        line: Int, device: String?, time: String?, lat: Double?, lon: Double?, alt: Double?, speed: Double?,
+        course: Double?, hdop: Double?, accuracy: Double?, sats: Double?, valid: Bool?, late: Bool?
+    ) throws -> Fix {
+        guard let device, let id = DeviceID(device) else { throw ParseError.line(line, "missing or invalid device") }
+        guard let time, let ms = ISO8601.parse(time.utf8) ?? Int64(time).map({ $0 * 1000 }) else {
+            throw ParseError.line(line, "missing or invalid time")
+        }
+        guard let lat, let lon, abs(lat) <= 90, abs(lon) <= 180 else {
+            throw ParseError.line(line, "missing or out-of-range lat/lon")
+        }
+        var flags: FixFlags = valid == false ? [] : .valid
+        if late == true { flags.insert(.late) }
+        return Fix(
+            device: id, timeMs: ms, latitudeE7: CoordinateE7.fromDegrees(lat), longitudeE7: CoordinateE7.fromDegrees(lon),
+            altitudeM: alt, speedMps: speed, courseDeg: course, hdop: hdop, accuracyM: accuracy,
+            satellites: sats.map { UInt8(clamping: Int($0)) }, flags: flags)
+    }
+
+    // MARK: Writing
+
+    static func appendCSV(_ fix: Fix, to out: inout [UInt8]) {
+        func optional(_ value: Double?) {
+            out.append(UInt8(ascii: ","))
+            if let value { JSONText.appendNumber(value, to: &out) }
+        }
+        out.append(contentsOf: fix.device.rawValue.utf8)
+        out.append(UInt8(ascii: ","))
+        ISO8601.append(ms: fix.timeMs, to: &out)
+        out.append(UInt8(ascii: ","))
+        CoordinateE7.appendDecimal(fix.latitudeE7, to: &out)
+        out.append(UInt8(ascii: ","))
+        CoordinateE7.appendDecimal(fix.longitudeE7, to: &out)
+        optional(fix.altitudeM)
+        optional(fix.speedMps)
+        optional(fix.courseDeg)
+        optional(fix.hdop)
+        optional(fix.accuracyM)
+        optional(fix.satellites.map(Double.init))
+        out.append(contentsOf: (fix.isValid ? ",true" : ",false").utf8)
+        out.append(contentsOf: (fix.isLate ? ",true\n" : ",false\n").utf8)
+    }
+
+    /// A GeoJSON FeatureCollection with one LineString feature per device track and the fix
+    /// times (and speeds) as parallel property arrays, the form most map tools read.
+    static func geoJSON(_ fixes: [Fix], device: DeviceID) -> [UInt8] {
+        var out = Array(#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"device":""#.utf8)
+        JSONText.appendEscaped(device.rawValue, to: &out)
+        out.append(contentsOf: #"","times":["#.utf8)
+        for (i, fix) in fixes.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            ISO8601.append(ms: fix.timeMs, to: &out)
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(contentsOf: #"]},"geometry":{"type":"LineString","coordinates":["#.utf8)
+        for (i, fix) in fixes.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            CoordinateE7.appendDecimal(fix.longitudeE7, to: &out)
+            out.append(UInt8(ascii: ","))
+            CoordinateE7.appendDecimal(fix.latitudeE7, to: &out)
+            if let alt = fix.altitudeM {
+                out.append(UInt8(ascii: ","))
+                JSONText.appendNumber(alt, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(contentsOf: "]}}]}\n".utf8)
+        return out
+    }
+
+    /// GPX 1.1 with one track segment.
+    static func gpx(_ fixes: [Fix], device: DeviceID) -> [UInt8] {
+        var out = Array(
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <gpx version="1.1" creator="fieldtrace" xmlns="http://www.topografix.com/GPX/1/1">
+            <trk><name>
+            """.utf8)
+        for byte in device.rawValue.utf8 {
+            switch byte {
+            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+            default: out.append(byte)
+            }
+        }
+        out.append(contentsOf: "</name><trkseg>\n".utf8)
+        for fix in fixes {
+            out.append(contentsOf: "<trkpt lat=\"".utf8)
+            CoordinateE7.appendDecimal(fix.latitudeE7, to: &out)
+            out.append(contentsOf: "\" lon=\"".utf8)
+            CoordinateE7.appendDecimal(fix.longitudeE7, to: &out)
+            out.append(contentsOf: "\">".utf8)
+            if let alt = fix.altitudeM {
+                out.append(contentsOf: "<ele>".utf8)
+                JSONText.appendNumber(alt, to: &out)
+                out.append(contentsOf: "</ele>".utf8)
+            }
+            out.append(contentsOf: "<time>".utf8)
+            ISO8601.append(ms: fix.timeMs, to: &out)
+            out.append(contentsOf: "</time>".utf8)
+            if let sats = fix.satellites { out.append(contentsOf: "<sat>\(sats)</sat>".utf8) }
+            if let hdop = fix.hdop {
+                out.append(contentsOf: "<hdop>".utf8)
+                JSONText.appendNumber(hdop, to: &out)
+                out.append(contentsOf: "</hdop>".utf8)
+            }
+            out.append(contentsOf: "</trkpt>\n".utf8)
+        }
+        out.append(contentsOf: "</trkseg></trk>\n</gpx>\n".utf8)
+        return out
+    }
+}
