@@ -55,11 +55,11 @@ public struct TeltonikaRecord: Sendable, Hashable {
     }
 }
 
-/// The fixed 32 bytes every record starts with: timestamp (8, ms), priority (1), longitude and
+/// The fixed 24 bytes every record starts with: timestamp (8, ms), priority (1), longitude and
 /// latitude (4 each, signed, 1e-7 degree), altitude (2, m, signed), angle (2, degrees),
 /// satellites (1), speed (2, km/h).
 struct TeltonikaRecordHead {
-    static let byteCount = 32
+    static let byteCount = 24
     /// The GPS epoch, 1980-01-06: a time before it cannot come from a receiver, rolled over or not.
     static let gpsEpochMs: Int64 = 315_964_800_000
     /// 2100-01-01: the latest fix time accepted after rollover correction (a device clock fault
@@ -80,7 +80,7 @@ struct TeltonikaRecordHead {
     var satellites: UInt8
     var speedKmh: UInt16
 
-    /// Reads the 32 bytes at the cursor with one bounds check.
+    /// Reads the 24 bytes at the cursor with one bounds check.
     @inline(__always)
     static func read(_ cursor: inout ByteCursor) throws(TeltonikaError) -> TeltonikaRecordHead {
         let b: UnsafeRawBufferPointer
