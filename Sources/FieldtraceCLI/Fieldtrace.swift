@@ -10,7 +10,9 @@ struct Fieldtrace: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fieldtrace",
         abstract: "GPS telemetry engine for field-workforce management.",
-        subcommands: [DecodeCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, StatsCommand.self]
+        subcommands: [
+            DecodeCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, StatsCommand.self,
+        ]
     )
 
     static func main() async {

@@ -86,7 +86,8 @@ enum FixTextFormats {
         var flags: FixFlags = valid == false ? [] : .valid
         if late == true { flags.insert(.late) }
         return Fix(
-            device: id, timeMs: ms, latitudeE7: CoordinateE7.fromDegrees(lat), longitudeE7: CoordinateE7.fromDegrees(lon),
+            device: id, timeMs: ms, latitudeE7: CoordinateE7.fromDegrees(lat),
+            longitudeE7: CoordinateE7.fromDegrees(lon),
             altitudeM: alt, speedMps: speed, courseDeg: course, hdop: hdop, accuracyM: accuracy,
             satellites: sats.map { UInt8(clamping: Int($0)) }, flags: flags)
     }

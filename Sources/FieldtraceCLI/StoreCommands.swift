@@ -18,16 +18,22 @@ struct ImportCommand: ParsableCommand {
         abstract: "Decode a file and store its fixes in a data directory (no server needed).")
 
     @Option(help: "The data directory.") var data: String
-    @Option(name: .customLong("protocol"), help: "A wire protocol, or jsonl / csv (the shapes decode and export write).")
+    @Option(
+        name: .customLong("protocol"), help: "A wire protocol, or jsonl / csv (the shapes decode and export write).")
     var format: ImportFormat
     @Option(help: "raw or hex (wire protocols only).") var input: CaptureInput = .raw
-    @Option(help: "The device of fixes that carry none (NMEA without $PGID, CSV without a device column); overrides jsonl/csv devices.")
+    @Option(
+        help:
+            "The device of fixes that carry none (NMEA without $PGID, CSV without a device column); overrides jsonl/csv devices."
+    )
     var device: String?
     @Option(help: "Fixes per WAL batch.") var batch = 10_000
     @Argument(help: "The file, or - for standard input.") var file: String = "-"
 
     func validate() throws {
-        if let device, DeviceID(device) == nil { throw ValidationError("--device '\(device)' is not a valid device id") }
+        if let device, DeviceID(device) == nil {
+            throw ValidationError("--device '\(device)' is not a valid device id")
+        }
         guard batch >= 1, batch <= 1_000_000 else { throw ValidationError("--batch must be 1...1000000") }
     }
 
@@ -98,7 +104,9 @@ struct ExportCommand: ParsableCommand {
     func validate() throws {
         guard DeviceID(device) != nil else { throw ValidationError("--device '\(device)' is not a valid device id") }
         for (name, value) in [("--from", from), ("--to", to)] {
-            if let value, ISO8601.parse(value.utf8) == nil { throw ValidationError("\(name) '\(value)' is not ISO 8601") }
+            if let value, ISO8601.parse(value.utf8) == nil {
+                throw ValidationError("\(name) '\(value)' is not ISO 8601")
+            }
         }
     }
 
@@ -156,7 +164,8 @@ struct VerifyCommand: ParsableCommand {
 
 /// `fieldtrace stats`: devices, fixes, segments, bytes per fix.
 struct StatsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Sizes and counts of a data directory.")
+    static let configuration = CommandConfiguration(
+        commandName: "stats", abstract: "Sizes and counts of a data directory.")
 
     @Option(help: "The data directory.") var data: String
 
