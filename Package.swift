@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "FieldtraceCore", targets: ["FieldtraceCore"]),
         .library(name: "FieldtraceWire", targets: ["FieldtraceWire"]),
         .library(name: "FieldtraceTestSupport", targets: ["FieldtraceTestSupport"]),
+        .library(name: "FieldtraceAnalytics", targets: ["FieldtraceAnalytics"]),
         .library(name: "FieldtraceStore", targets: ["FieldtraceStore"]),
         .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
     ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
@@ -27,9 +28,12 @@ let package = Package(
             providers: [.apt(["liblz4-dev"])]
         ),
         .target(name: "FieldtraceTestSupport", dependencies: ["FieldtraceCore", "FieldtraceWire"]),
+        .target(name: "FieldtraceAnalytics", dependencies: ["FieldtraceCore"]),
         .target(
             name: "FieldtraceStore",
-            dependencies: ["FieldtraceCore", "CLZ4", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "FieldtraceCore", "FieldtraceAnalytics", "CLZ4", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .executableTarget(
             name: "FieldtraceCLI",
@@ -44,6 +48,7 @@ let package = Package(
             dependencies: ["FieldtraceCore", "FieldtraceWire", "FieldtraceTestSupport"]
         ),
         .testTarget(name: "CLZ4Tests", dependencies: ["CLZ4"]),
+        .testTarget(name: "FieldtraceAnalyticsTests", dependencies: ["FieldtraceAnalytics", "FieldtraceTestSupport"]),
         .testTarget(name: "FieldtraceStoreTests", dependencies: ["FieldtraceStore", "FieldtraceTestSupport"]),
         .testTarget(name: "FieldtraceTestSupportTests", dependencies: ["FieldtraceTestSupport"]),
         .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),

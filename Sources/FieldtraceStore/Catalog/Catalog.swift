@@ -63,6 +63,16 @@ public final class Catalog: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v2: erasures") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE erasures (
+                        device TEXT PRIMARY KEY NOT NULL,
+                        through_sequence INTEGER NOT NULL,
+                        erased_ms INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 
@@ -181,9 +191,16 @@ public final class Catalog: Sendable {
         }
     }
 
-    /// Removes a device and all its segment rows.
-    public func eraseDevice(_ device: DeviceID) throws -> [SegmentEntry] {
+    /// Removes a device and all its segment rows, and records the erasure (WAL sequences up to
+    /// `throughSequence` hold no fix of it that may come back).
+    public func eraseDevice(_ device: DeviceID, throughSequence: UInt64, erasedMs: Int64) throws -> [SegmentEntry] {
         try pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO erasures (device, through_sequence, erased_ms) VALUES (?, ?, ?)
+                    ON CONFLICT(device) DO UPDATE SET through_sequence = excluded.through_sequence,
+                        erased_ms = excluded.erased_ms
+                    """, arguments: [device.rawValue, Int64(throughSequence), erasedMs])
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM segments WHERE device = ?", arguments: [device.rawValue]
             )
@@ -192,6 +209,17 @@ public final class Catalog: Sendable {
             try db.execute(sql: "DELETE FROM retention WHERE scope = 'device' AND id = ?", arguments: [device.rawValue])
             try db.execute(sql: "DELETE FROM devices WHERE id = ?", arguments: [device.rawValue])
             return rows
+        }
+    }
+
+    /// Erased devices and the WAL sequence each erasure covers.
+    public func erasures() throws -> [DeviceID: UInt64] {
+        try pool.read { db in
+            var out: [DeviceID: UInt64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT device, through_sequence FROM erasures") {
+                if let id = DeviceID(row["device"] as String) { out[id] = UInt64(row["through_sequence"] as Int64) }
+            }
+            return out
         }
     }
 

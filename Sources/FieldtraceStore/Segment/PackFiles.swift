@@ -23,7 +23,13 @@ final class PackFiles {
         var placed: [(String, Int, Int)] = []
         var touched: [StoreFile] = []
         for bytes in segments {
-            if current == nil || current!.size >= maxBytes { try roll() }
+            if current == nil || current!.size >= maxBytes {
+                if let old = current?.file, let i = touched.firstIndex(where: { $0 === old }) {
+                    try old.sync()
+                    touched.remove(at: i)
+                }
+                try roll()
+            }
             let (name, file, size) = current!
             try file.write(bytes, at: size)
             placed.append((name, size, bytes.count))

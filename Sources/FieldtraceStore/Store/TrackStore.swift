@@ -40,6 +40,9 @@ public final class TrackStore: @unchecked Sendable {
     /// finish out of order, so later sequences wait in `appliedAhead` until the gap closes.
     var appliedThrough: UInt64 = 0
     var appliedAhead: Set<UInt64> = []
+    /// Erased devices and the last WAL sequence their erasure covers: older WAL fixes of
+    /// theirs are never buffered again; guarded by `lock`.
+    var erasures: [DeviceID: UInt64] = [:]
 
     struct DeviceBuffer {
         var fixes: [Fix] = []
@@ -59,12 +62,13 @@ public final class TrackStore: @unchecked Sendable {
         let checkpoint = try catalog.walCheckpoint()
         (wal, recovery) = try WriteAheadLog.open(walConfiguration, fs: fs, checkpoint: checkpoint)
         appliedThrough = checkpoint
+        erasures = try catalog.erasures()
         for batch in recovery.batches { buffer(batch.fixes, sequence: batch.sequence) }
         appliedThrough = max(appliedThrough, recovery.lastSequence)
     }
 
     private func buffer(_ fixes: [Fix], sequence: UInt64) {
-        for fix in fixes {
+        for fix in fixes where erasures[fix.device].map({ sequence > $0 }) ?? true {
             buffers[fix.device, default: DeviceBuffer()].fixes.append(fix.canonicalized())
             buffers[fix.device]!.sequences.append(sequence)
         }

@@ -1,0 +1,201 @@
+import FieldtraceAnalytics
+import FieldtraceCore
+
+/// What a maintenance pass did.
+public struct MaintenanceReport: Sendable, Hashable {
+    public var segmentsRemoved = 0
+    public var segmentsWritten = 0
+    public var packsDeleted = 0
+    public var segmentsMoved = 0
+}
+
+extension TrackStore {
+    // Every pass below follows the same crash-safe order: write new segments and sync their
+    // pack; swap catalog rows in one transaction; only then delete what nothing references.
+    // A crash before the swap leaves unreferenced bytes; after it, only garbage to collect.
+
+    /// Merges a device's overlapping level-0 segments (late data, resends) and runs of small
+    /// ones into clean segments, then collects garbage.
+    @discardableResult
+    public func compact(device: DeviceID) throws -> MaintenanceReport {
+        lock.lock()
+        defer { lock.unlock() }
+        var report = MaintenanceReport()
+        let entries = try catalog.segments(device: device, level: 0)
+        let small = options.segmentMaxFixes / 2
+        var groups: [[SegmentEntry]] = []
+        var group: [SegmentEntry] = []
+        var groupEnd = Int64.min
+        for entry in entries {
+            let overlaps = entry.t0 <= groupEnd
+            let joinsSmall =
+                !group.isEmpty && entry.count < small && group.allSatisfy { $0.count < small }
+                && group.reduce(entry.count, { $0 + $1.count }) <= options.segmentMaxFixes
+                && entry.t1 - group[0].t0 < options.segmentMaxSpanMs
+            if overlaps || joinsSmall {
+                group.append(entry)
+            } else {
+                if group.count > 1 { groups.append(group) }
+                group = [entry]
+            }
+            groupEnd = max(groupEnd, entry.t1)
+        }
+        if group.count > 1 { groups.append(group) }
+        var decoder = SegmentDecoder()
+        for group in groups {
+            var fixes: [Fix] = []
+            var ranks: [Int64] = []
+            for entry in group {
+                let bytes = try packs.read(file: entry.file, offset: entry.offset, length: entry.length)
+                try bytes.withUnsafeBytes { raw in
+                    do {
+                        _ = try decoder.decode(raw, into: &fixes)
+                    } catch {
+                        throw StoreError.damagedSegment(entry: entry, detail: "\(error)")
+                    }
+                }
+                ranks += Array(repeating: entry.id, count: fixes.count - ranks.count)
+            }
+            let merged = Self.mergeSorted(fixes, ranks: ranks)
+            let (encoded, headers) = chunked(merged, level: 0)
+            try writeAndSwap(encoded: encoded, headers: headers, removing: group.map(\.id))
+            report.segmentsRemoved += group.count
+            report.segmentsWritten += encoded.count
+        }
+        let gc = try collectGarbage()
+        report.packsDeleted = gc.packsDeleted
+        report.segmentsMoved = gc.segmentsMoved
+        return report
+    }
+
+    /// Cuts time-ordered fixes into segments of at most `segmentMaxFixes` and `segmentMaxSpanMs`.
+    func chunked(_ fixes: [Fix], level: Int) -> ([[UInt8]], [SegmentEntry]) {
+        var encoded: [[UInt8]] = []
+        var headers: [SegmentEntry] = []
+        var start = 0
+        while start < fixes.count {
+            var end = start + 1
+            while end < fixes.count, end - start < options.segmentMaxFixes,
+                fixes[end].timeMs - fixes[start].timeMs < options.segmentMaxSpanMs
+            {
+                end += 1
+            }
+            let chunk = Array(fixes[start..<end])
+            encoded.append(SegmentEncoder.encode(chunk, level: UInt8(level)))
+            headers.append(Self.entry(for: chunk, level: level))
+            start = end
+        }
+        return (encoded, headers)
+    }
+
+    /// Appends segments, syncs, then swaps catalog rows in one transaction.
+    func writeAndSwap(encoded: [[UInt8]], headers: [SegmentEntry], removing: [Int64]) throws {
+        var headers = headers
+        if !encoded.isEmpty {
+            let placed = try packs.append(encoded)
+            for i in headers.indices {
+                headers[i].file = placed[i].file
+                headers[i].offset = placed[i].offset
+                headers[i].length = placed[i].length
+            }
+        }
+        _ = try catalog.commit(adding: headers, removing: removing, createdMs: Self.clockMs())
+    }
+
+    /// Deletes packs nothing references, and rewrites packs that are mostly dead (or that
+    /// held erased data, `forcing`) by copying their live segments verbatim to the current pack.
+    @discardableResult
+    func collectGarbage(forcing: Set<String> = []) throws -> (packsDeleted: Int, segmentsMoved: Int) {
+        if !forcing.isEmpty, let current = packs.currentName, forcing.contains(current) { packs.close() }
+        var live: [String: [SegmentEntry]] = [:]
+        for entry in try catalog.allSegments() { live[entry.file, default: []].append(entry) }
+        var deleted = 0
+        var moved = 0
+        for name in try packs.packNames() where name != packs.currentName {
+            let entries = live[name] ?? []
+            let liveBytes = entries.reduce(0) { $0 + $1.length }
+            let size = try packs.size(of: name)
+            guard entries.isEmpty || forcing.contains(name) || liveBytes * 2 < size else { continue }
+            if !entries.isEmpty {
+                let copies = try entries.map { try packs.read(file: name, offset: $0.offset, length: $0.length) }
+                let placed = try packs.append(copies)
+                var headers = entries
+                for i in headers.indices {
+                    headers[i].file = placed[i].file
+                    headers[i].offset = placed[i].offset
+                    headers[i].length = placed[i].length
+                }
+                _ = try catalog.commit(adding: headers, removing: entries.map(\.id), createdMs: Self.clockMs())
+                moved += entries.count
+            }
+            try packs.remove(name)
+            deleted += 1
+        }
+        return (deleted, moved)
+    }
+
+    /// Applies retention: per device (its own policy, else its tenant's), level-0 segments
+    /// older than `rawDays` are replaced by a level-1 simplified copy (`TimeAwareSimplifier`,
+    /// 5 m), and everything older than `allDays` is dropped.
+    @discardableResult
+    public func applyRetention(nowMs: Int64) throws -> MaintenanceReport {
+        lock.lock()
+        defer { lock.unlock() }
+        var report = MaintenanceReport()
+        let day: Int64 = 86_400_000
+        var decoder = SegmentDecoder()
+        for (device, _) in try catalog.devices() {
+            let policy = try catalog.retention(for: device)
+            if let allDays = policy.allDays {
+                let cutoff = nowMs - Int64(allDays) * day
+                let expired =
+                    (try catalog.segments(device: device, level: 0) + catalog.segments(device: device, level: 1))
+                    .filter { $0.t1 < cutoff }
+                if !expired.isEmpty {
+                    try writeAndSwap(encoded: [], headers: [], removing: expired.map(\.id))
+                    report.segmentsRemoved += expired.count
+                }
+            }
+            if let rawDays = policy.rawDays {
+                let cutoff = nowMs - Int64(rawDays) * day
+                for entry in try catalog.segments(device: device, level: 0) where entry.t1 < cutoff {
+                    var fixes: [Fix] = []
+                    let bytes = try packs.read(file: entry.file, offset: entry.offset, length: entry.length)
+                    try bytes.withUnsafeBytes { raw in
+                        do {
+                            _ = try decoder.decode(raw, into: &fixes)
+                        } catch {
+                            throw StoreError.damagedSegment(entry: entry, detail: "\(error)")
+                        }
+                    }
+                    let (encoded, headers) = chunked(TimeAwareSimplifier.simplify(fixes), level: 1)
+                    try writeAndSwap(encoded: encoded, headers: headers, removing: [entry.id])
+                    report.segmentsRemoved += 1
+                    report.segmentsWritten += encoded.count
+                }
+            }
+        }
+        let gc = try collectGarbage()
+        report.packsDeleted = gc.packsDeleted
+        report.segmentsMoved = gc.segmentsMoved
+        return report
+    }
+
+    /// Erases a device: its catalog rows, its buffered fixes, and its bytes in every pack
+    /// (packs that held them are rewritten without them and deleted). The erasure is recorded in
+    /// the catalog, so its fixes still in the WAL are never replayed; the WAL files holding them
+    /// are deleted by later checkpoints.
+    @discardableResult
+    public func erase(device: DeviceID) throws -> MaintenanceReport {
+        lock.lock()
+        defer { lock.unlock() }
+        let through = wal.lastDurableSequence
+        let removed = try catalog.eraseDevice(device, throughSequence: through, erasedMs: Self.clockMs())
+        erasures[device] = through
+        buffers.removeValue(forKey: device)
+        let gc = try collectGarbage(forcing: Set(removed.map(\.file)))
+        return MaintenanceReport(
+            segmentsRemoved: removed.count, segmentsWritten: 0, packsDeleted: gc.packsDeleted,
+            segmentsMoved: gc.segmentsMoved)
+    }
+}
