@@ -26,6 +26,17 @@ let package = Package(
             ],
             path: "Benchmarks/WireDecode",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "Store",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FieldtraceCore", package: root),
+                .product(name: "FieldtraceStore", package: root),
+                .product(name: "FieldtraceTestSupport", package: root),
+            ],
+            path: "Benchmarks/Store",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -31,6 +31,7 @@ public struct Fix: Sendable, Hashable {
     /// The wire protocol the fix arrived by.
     public var source: SourceProtocol
 
+    @inlinable
     public init(
         device: DeviceID,
         timeMs: Int64,

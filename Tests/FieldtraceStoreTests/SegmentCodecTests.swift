@@ -120,3 +120,22 @@ import Testing
         #expect(perFix <= (intervalSeconds == 1 ? 4.5 : 6.5))
     }
 }
+
+@Suite struct SegmentColumnsTests {
+    @Test func columnsAgreeWithFixes() throws {
+        let fixes = SegmentCodecTests.randomFixes(seed: 77, count: 300).map { $0.canonicalized() }
+        let bytes = SegmentEncoder.encode(fixes)
+        var decoder = SegmentDecoder()
+        try bytes.withUnsafeBytes { raw in
+            try decoder.decodeColumns(raw) { columns in
+                #expect(columns.count == fixes.count)
+                for (i, fix) in fixes.enumerated() {
+                    #expect(columns.timeMs(i) == fix.timeMs)
+                    #expect(columns.latitudeE7(i) == fix.latitudeE7 && columns.longitudeE7(i) == fix.longitudeE7)
+                    #expect(columns.speedMps(i) == fix.speedMps && columns.receivedMs(i) == fix.receivedMs)
+                    #expect(columns.flags(i) == fix.flags)
+                }
+            }
+        }
+    }
+}

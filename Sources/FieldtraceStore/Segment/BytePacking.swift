@@ -164,25 +164,31 @@ enum BlockPacking {
                 let byteCount = (n * width + 7) / 8
                 let packed = try reader.take(byteCount)
                 let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1
+                let base = packed.baseAddress!
+                let out = output.baseAddress! + start
                 var bitOffset = 0
-                for i in start..<(start + n) {
+                var i = 0
+                if width <= 56 {
+                    // Fast path: one unaligned 8-byte load per value while 8 bytes remain.
+                    while i < n, (bitOffset >> 3) + 8 <= byteCount {
+                        let word = UInt64(
+                            littleEndian: base.loadUnaligned(fromByteOffset: bitOffset >> 3, as: UInt64.self))
+                        out[i] = lo &+ Int64(bitPattern: (word >> UInt64(bitOffset & 7)) & mask)
+                        bitOffset += width
+                        i += 1
+                    }
+                }
+                while i < n {
                     let byte = bitOffset >> 3
                     let shift = bitOffset & 7
                     var raw: UInt64 = 0
-                    let available = byteCount - byte
-                    if available >= 8 {
-                        raw =
-                            UInt64(littleEndian: packed.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
-                            >> UInt64(shift)
-                        if shift + width > 64 {
-                            raw |= UInt64(packed[byte + 8]) << UInt64(64 - shift)
-                        }
-                    } else {
-                        for k in 0..<available { raw |= UInt64(packed[byte + k]) << UInt64(8 * k) }
-                        raw >>= UInt64(shift)
-                    }
-                    output[i] = lo &+ Int64(bitPattern: raw & mask)
+                    let available = min(9, byteCount - byte)
+                    for k in 0..<min(8, available) { raw |= UInt64(packed[byte + k]) << UInt64(8 * k) }
+                    raw >>= UInt64(shift)
+                    if available == 9 && shift + width > 64 { raw |= UInt64(packed[byte + 8]) << UInt64(64 - shift) }
+                    out[i] = lo &+ Int64(bitPattern: raw & mask)
                     bitOffset += width
+                    i += 1
                 }
             }
             start += n

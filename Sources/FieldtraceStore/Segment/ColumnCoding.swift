@@ -118,31 +118,6 @@ enum Presence {
             if present.count & 7 != 0 { out.u8(byte) }
         }
     }
-
-    /// Reads presence into `present`; returns how many entries are present.
-    static func decode(count: Int, from reader: inout ByteReader, into present: inout [Bool]) throws(PackingError)
-        -> Int
-    {
-        switch try reader.u8() {
-        case 0:
-            for i in 0..<count { present[i] = false }
-            return 0
-        case 1:
-            for i in 0..<count { present[i] = true }
-            return count
-        case 2:
-            let bitmap = try reader.take((count + 7) / 8)
-            var n = 0
-            for i in 0..<count {
-                let p = bitmap[i >> 3] & (1 << UInt8(i & 7)) != 0
-                present[i] = p
-                if p { n += 1 }
-            }
-            return n
-        default:
-            throw .malformed("presence mode")
-        }
-    }
 }
 
 /// Units a stored column may turn out to be a whole multiple of. Protocols carry coarse units
@@ -158,14 +133,14 @@ enum ColumnUnit {
         1852 / 3.6, 185.2 / 3.6, 18.52 / 3.6,  // 6-8: 1, 0.1, 0.01 knot in mm/s
     ]
 
+    /// Whole-number units multiply exactly in integers; others use `fractional` below.
+    static let integral: [Int64] = table.map { $0 == $0.rounded() ? Int64($0) : 0 }
+
     /// The coarsest unit among `candidates` (table indices) that maps every value exactly.
     static func choose(_ values: [Int64], candidates: [Int]) -> Int {
         var best = 0
         for index in candidates where table[index] > table[best] {
-            let u = table[index]
-            if values.allSatisfy({ v in Int64((Double(Int64((Double(v) / u).rounded())) * u).rounded()) == v }) {
-                best = index
-            }
+            if values.allSatisfy({ expand(reduce($0, index), index) == $0 }) { best = index }
         }
         return best
     }
@@ -174,9 +149,13 @@ enum ColumnUnit {
         index == 0 ? v : Int64((Double(v) / table[index]).rounded())
     }
 
+    /// `r` units back to storage units. Used by both the encoder's exactness check and the
+    /// decoder, so the two always agree; no libm call (this runs once per decoded value).
     @inline(__always) static func expand(_ r: Int64, _ index: Int) -> Int64 {
-        guard index != 0 else { return r }
-        let x = (Double(r) * table[index]).rounded()
-        return x.isFinite && abs(x) < 9e18 ? Int64(x) : 0
+        let whole = integral[index]
+        if whole != 0 { return r &* whole }
+        let x = Double(r) * table[index]
+        guard abs(x) < 9e18 else { return 0 }
+        return Int64(x + (x >= 0 ? 0.5 : -0.5))
     }
 }
