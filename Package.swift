@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "FieldtraceCLI",
             dependencies: [
-                "FieldtraceCore", "FieldtraceWire", "FieldtraceStore",
+                "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -5,7 +5,7 @@ import Foundation
 /// Text forms of fixes that `import` reads and `export` writes besides the wire protocols:
 /// JSON lines in the shape `fieldtrace decode` prints, and CSV with the same columns.
 enum FixTextFormats {
-    static let csvHeader = "device,time,lat,lon,alt_m,speed_mps,course_deg,hdop,accuracy_m,sats,valid,late"
+    static let csvHeader = "device,time,lat,lon,alt_m,speed_mps,course_deg,hdop,accuracy_m,sats,valid,late,received"
 
     enum ParseError: Error, CustomStringConvertible {
         case line(Int, String)
@@ -67,14 +67,16 @@ enum FixTextFormats {
                     lat: number("lat"), lon: number("lon"), alt: number("alt_m"), speed: number("speed_mps"),
                     course: number("course_deg"), hdop: number("hdop"), accuracy: number("accuracy_m"),
                     sats: number("sats"), valid: cell("valid").map { $0 == "true" || $0 == "1" },
-                    late: cell("late").map { $0 == "true" || $0 == "1" }))
+                    late: cell("late").map { $0 == "true" || $0 == "1" },
+                    received: cell("received").flatMap { ISO8601.parse($0.utf8) }))
         }
         return fixes
     }
 
     static func makeFix(
         line: Int, device: String?, time: String?, lat: Double?, lon: Double?, alt: Double?, speed: Double?,
-        course: Double?, hdop: Double?, accuracy: Double?, sats: Double?, valid: Bool?, late: Bool?
+        course: Double?, hdop: Double?, accuracy: Double?, sats: Double?, valid: Bool?, late: Bool?,
+        received: Int64? = nil
     ) throws -> Fix {
         guard let device, let id = DeviceID(device) else { throw ParseError.line(line, "missing or invalid device") }
         guard let time, let ms = ISO8601.parse(time.utf8) ?? Int64(time).map({ $0 * 1000 }) else {
@@ -86,7 +88,7 @@ enum FixTextFormats {
         var flags: FixFlags = valid == false ? [] : .valid
         if late == true { flags.insert(.late) }
         return Fix(
-            device: id, timeMs: ms, latitudeE7: CoordinateE7.fromDegrees(lat),
+            device: id, timeMs: ms, receivedMs: received, latitudeE7: CoordinateE7.fromDegrees(lat),
             longitudeE7: CoordinateE7.fromDegrees(lon),
             altitudeM: alt, speedMps: speed, courseDeg: course, hdop: hdop, accuracyM: accuracy,
             satellites: sats.map { UInt8(clamping: Int($0)) }, flags: flags)
@@ -113,7 +115,9 @@ enum FixTextFormats {
         optional(fix.accuracyM)
         optional(fix.satellites.map(Double.init))
         out.append(contentsOf: (fix.isValid ? ",true" : ",false").utf8)
-        out.append(contentsOf: (fix.isLate ? ",true\n" : ",false\n").utf8)
+        out.append(contentsOf: (fix.isLate ? ",true," : ",false,").utf8)
+        if let received = fix.receivedMs { ISO8601.append(ms: received, to: &out) }
+        out.append(UInt8(ascii: "\n"))
     }
 
     /// A GeoJSON FeatureCollection with one LineString feature per device track and the fix
