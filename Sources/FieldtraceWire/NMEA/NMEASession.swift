@@ -48,17 +48,22 @@ struct NMEASession {
     }
 
     /// Handles one line (without `\n`; a trailing `\r` is dropped) that starts at `offset`
-    /// in the stream. Empty lines are skipped without counting.
+    /// in the stream, with what `NMEAFraming.scanLine` found in it. Empty lines are skipped
+    /// without counting.
     @inline(__always)
-    mutating func line(_ raw: UnsafeRawBufferPointer, offset: Int, into output: inout WireOutput) {
+    mutating func line(
+        _ raw: UnsafeRawBufferPointer, scan: NMEALineScan, offset: Int, into output: inout WireOutput
+    ) {
         var line = raw
+        var lineXor = scan.xor
         if let last = line.last, last == UInt8(ascii: "\r") {
             line = UnsafeRawBufferPointer(rebasing: line[0..<(line.count &- 1)])
+            lineXor ^= UInt8(ascii: "\r")
         }
         if line.isEmpty { return }
         output.counters.frames &+= 1
         do throws(NMEAError) {
-            try sentence(line, offset: offset, into: &output)
+            try sentence(line, lineXor: lineXor, offset: offset, into: &output)
         } catch {
             reject(error, bytes: line, offset: offset, into: &output)
         }
@@ -80,9 +85,9 @@ struct NMEASession {
 
     @inline(__always)
     mutating func sentence(
-        _ line: UnsafeRawBufferPointer, offset: Int, into output: inout WireOutput
+        _ line: UnsafeRawBufferPointer, lineXor: UInt8, offset: Int, into output: inout WireOutput
     ) throws(NMEAError) {
-        let bodyEnd = try NMEAFraming.checkSentence(line, lenient: lenient)
+        let bodyEnd = try NMEAFraming.checkSentence(line, lineXor: lineXor, lenient: lenient)
         guard bodyEnd >= 2 else { throw .unknownSentence }
         if line[1] == UInt8(ascii: "P") {
             try proprietary(line, bodyEnd: bodyEnd, into: &output)

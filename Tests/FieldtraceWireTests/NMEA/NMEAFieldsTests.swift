@@ -39,19 +39,11 @@ import Testing
     }
 
     static func latitude(_ text: String, _ hemisphere: String) throws -> Int32? {
-        try NMEATest.withFields(text + "," + hemisphere) { f in
-            let a = f.next()
-            let b = f.next()
-            return try a.latitudeE7(b)
-        }
+        try NMEATest.withFields(text + "," + hemisphere) { f in try f.latitudeE7() }
     }
 
     static func longitude(_ text: String, _ hemisphere: String) throws -> Int32? {
-        try NMEATest.withFields(text + "," + hemisphere) { f in
-            let a = f.next()
-            let b = f.next()
-            return try a.longitudeE7(b)
-        }
+        try NMEATest.withFields(text + "," + hemisphere) { f in try f.longitudeE7() }
     }
 
     @Test func coordinatesAreExact() throws {
@@ -100,10 +92,11 @@ import Testing
 
     @Test func decimals() throws {
         func d(_ t: String, signed: Bool = false) throws -> Double? {
-            try NMEATest.withFields(t) { f in try f.next().decimal(signed: signed) }
+            try NMEATest.withFields(t) { f in try f.decimal(signed: signed) }
         }
         #expect(try d("") == nil)
         #expect(try d("12.5") == 12.5)
+        #expect(try d("12.5,7") == 12.5)
         #expect(try d("0.1") == 0.1)
         #expect(try d("054.7") == 54.7)
         #expect(try d("5.") == 5)
@@ -118,7 +111,7 @@ import Testing
     }
 
     @Test func timesOfDay() throws {
-        func t(_ text: String) throws -> Int32? { try NMEATest.withFields(text) { f in try f.next().timeOfDayMs() } }
+        func t(_ text: String) throws -> Int32? { try NMEATest.withFields(text) { f in try f.timeOfDayMs() } }
         #expect(try t("") == nil)
         #expect(try t("000000") == 0)
         #expect(try t("123519") == 45_319_000)

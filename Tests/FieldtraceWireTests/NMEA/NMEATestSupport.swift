@@ -41,9 +41,9 @@ enum NMEATest {
 
     /// Runs `body` with the fields of `text` (comma-separated, no `$`/address).
     static func withFields<T>(_ text: String, _ body: (inout NMEAFields) throws -> T) rethrows -> T {
-        let bytes = Array(text.utf8)
+        let bytes = [UInt8(ascii: "$")] + Array(text.utf8)
         return try bytes.withUnsafeBytes { raw in
-            var fields = NMEAFields(raw, from: 0, end: raw.count)
+            var fields = NMEAFields(raw, from: 1, end: raw.count)
             return try body(&fields)
         }
     }

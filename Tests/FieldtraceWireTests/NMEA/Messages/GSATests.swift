@@ -33,9 +33,10 @@ import Testing
         #expect(fix.hdop == 99.9)
     }
 
-    @Test func badPRNRejects() {
+    @Test func prnFieldsAreCountedNotParsed() {
         let r = NMEATest.decode([Self.rmc, "GPGSA,A,3,x4,05,,,,,,,,,,,2.5,1.3,2.1"])
-        #expect(NMEATest.rejected(r, .badField) == 1)
-        #expect(r.fixes.count == 1)
+        #expect(r.fixes.first?.satellites == 2)
+        let bad = NMEATest.decode([Self.rmc, "GPGSA,A,3,04,05,,,,,,,,,,,2.5,1.x,2.1"])
+        #expect(NMEATest.rejected(bad, .badField) == 1)
     }
 }
