@@ -48,6 +48,7 @@ public struct JT808Encoder: Sendable {
         messageID: UInt16, body: [UInt8], serial fixed: UInt16? = nil, attributes: UInt16 = 0,
         package: (count: UInt16, index: UInt16)? = nil
     ) -> [UInt8] {
+        precondition(body.count <= 0x03FF, "a package body holds at most 1,023 bytes: split it")
         let s = fixed ?? nextSerial()
         let plain =
             header(
