@@ -12,7 +12,9 @@ import Foundation
 /// (about 6.5 MB). Each benchmark iteration decodes the whole stream with one long-lived
 /// decoder (steady state: buffers already sized), and reports:
 /// - `sentences/s`: sentences in the input divided by the iteration's wall time;
-/// - `MB/s`: input bytes (10^6) divided by the same wall time;
+/// - `sentences/s (cpu)`: the same divided by the thread's CPU time instead (what one core
+///   does when other processes share it: wall time then includes time spent descheduled);
+/// - `MB/s`: input bytes (10^6) divided by the wall time;
 /// - `mallocs` (mallocCountTotal) and `instructions` per iteration: divide by
 ///   `sentenceCount` for per-sentence figures.
 func nmeaBenchmarks() {
@@ -23,7 +25,7 @@ func nmeaBenchmarks() {
     let receivedMs: Int64 = 1_795_910_400_000  // 2026-11-28T00:00:00Z
     let metrics: [BenchmarkMetric] = [
         .wallClock, .throughput, .mallocCountTotal, .instructions, NMEABenchmarkData.sentencesPerSecond,
-        NMEABenchmarkData.megabytesPerSecond,
+        NMEABenchmarkData.cpuSentencesPerSecond, NMEABenchmarkData.megabytesPerSecond,
     ]
     let configuration = Benchmark.Configuration(metrics: metrics, warmupIterations: 3, maxDuration: .seconds(3))
 
@@ -34,6 +36,7 @@ func nmeaBenchmarks() {
             closure: { (benchmark: Benchmark, decoderBox: NMEADecoderBox) in
                 let box = decoderBox
                 let start = ContinuousClock.now
+                let cpuStart = NMEABenchmarkData.threadCPUNanoseconds()
                 benchmark.startMeasurement()
                 bytes.withUnsafeBytes { all in
                     var offset = 0
@@ -48,7 +51,8 @@ func nmeaBenchmarks() {
                     }
                 }
                 benchmark.stopMeasurement()
-                NMEABenchmarkData.report(benchmark, since: start, sentences: sentenceCount, bytes: bytes.count)
+                NMEABenchmarkData.report(
+                    benchmark, since: start, cpuSince: cpuStart, sentences: sentenceCount, bytes: bytes.count)
             }, setup: { NMEADecoderBox(NMEADecoder(configuration: config)) })
     }
 
@@ -64,12 +68,14 @@ func nmeaBenchmarks() {
         var output = WireOutput()
         let total = datagrams.reduce(0) { $0 + $1.count }
         let start = ContinuousClock.now
+        let cpuStart = NMEABenchmarkData.threadCPUNanoseconds()
         for datagram in datagrams {
             datagram.withUnsafeBytes { decoder.consume($0, receivedMs: receivedMs, into: &output) }
             blackHole(output.fixes.count)
             output.clearBatch()
         }
-        NMEABenchmarkData.report(benchmark, since: start, sentences: datagrams.count * 5, bytes: total)
+        NMEABenchmarkData.report(
+            benchmark, since: start, cpuSince: cpuStart, sentences: datagrams.count * 5, bytes: total)
     }
 }
 
@@ -85,11 +91,26 @@ enum NMEABenchmarkData {
         "sentences/s", polarity: .prefersLarger, useScalingFactor: false)
     static let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
 
-    static func report(_ benchmark: Benchmark, since start: ContinuousClock.Instant, sentences: Int, bytes: Int) {
+    static let cpuSentencesPerSecond = BenchmarkMetric.custom(
+        "sentences/s (cpu)", polarity: .prefersLarger, useScalingFactor: false)
+
+    /// CPU time of the calling thread, ns.
+    static func threadCPUNanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    static func report(
+        _ benchmark: Benchmark, since start: ContinuousClock.Instant, cpuSince cpuStart: Int64, sentences: Int,
+        bytes: Int
+    ) {
         let elapsed = ContinuousClock.now - start
+        let cpu = Double(threadCPUNanoseconds() - cpuStart)
         let ns = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-        guard ns > 0 else { return }
+        guard ns > 0, cpu > 0 else { return }
         benchmark.measurement(sentencesPerSecond, Int(Double(sentences) * 1e9 / ns))
+        benchmark.measurement(cpuSentencesPerSecond, Int(Double(sentences) * 1e9 / cpu))
         benchmark.measurement(megabytesPerSecond, Int(Double(bytes) * 1e3 / ns))
     }
 

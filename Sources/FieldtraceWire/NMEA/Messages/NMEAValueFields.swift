@@ -6,8 +6,10 @@ extension NMEAFields {
     /// Fastest accepted speed, knots: 3,500 kn is 1,800 m/s, beyond any vehicle a tracker
     /// rides (a receiver's own COCOM limit is 1,000 kn).
     static let maxSpeedKnots = 3500.0
-    /// Altitude range, metres: from below the deepest mine to above any balloon.
-    static let altitudeRangeM = -11_000.0...1_000_000.0
+    /// Altitude range, metres: from below the deepest mine to above any balloon
+    /// (exclusive bounds).
+    static let lowestAltitudeM = -11_000.0
+    static let highestAltitudeM = 1_000_000.0
     /// Largest HDOP: receivers send 99.9 without a fix; larger is garbage.
     static let maxHDOP = 9999.0
 
@@ -40,7 +42,9 @@ extension NMEAFields {
     @inline(__always)
     mutating func altitudeM() throws(NMEAError) -> Double? {
         guard let altitude = try decimal(signed: true) else { return nil }
-        guard Self.altitudeRangeM.contains(altitude) else { throw .badField(field: fieldNumber &- 1) }
+        guard altitude > Self.lowestAltitudeM, altitude < Self.highestAltitudeM else {
+            throw .badField(field: fieldNumber &- 1)
+        }
         return altitude
     }
 
