@@ -21,6 +21,13 @@ public struct OsmAndDecoder: WireDecoder {
     let configuration: WireConfiguration
     /// Reused for percent-decoding and JSON string unescaping (grows to the longest value once).
     var scratch: [UInt8] = []
+    /// Reused for ISO 8601 timestamps.
+    var timeScratch: [UInt8] = []
+    /// Reused for the locations of a JSON request.
+    var positions: [OsmAndJSONForm.Outcome] = []
+    /// The largest location buffer kept between requests: phones send batches of tens to a few
+    /// hundred; a larger buffer is freed after its request rather than held by the decoder.
+    static let keptPositions = 1024
 
     public init(configuration: WireConfiguration) {
         self.configuration = configuration
@@ -33,23 +40,23 @@ public struct OsmAndDecoder: WireDecoder {
             guard bytes.count <= limit else { throw .tooLong(bytes: bytes.count, limit: limit) }
             switch try OsmAndRequest.form(of: bytes) {
             case .query(let query):
-                let (device, position) = try OsmAndQueryForm.parse(query, scratch: &scratch)
+                let (device, position) = try OsmAndQueryForm.parse(query, scratch: &scratch, timeScratch: &timeScratch)
                 note(device, &output)
                 output.appendFix(try position.fix(device: device, receivedMs: receivedMs))
             case .json(let body):
-                let form = try OsmAndJSONForm.parse(body, scratch: &scratch)
-                note(form.device, &output)
-                var delivered = false
-                let kept = configuration.maxRejectionsKept
-                form.forEachPosition(scratch: &scratch) { result in
-                    delivered = true
+                let device = try OsmAndJSONForm.parse(
+                    body, scratch: &scratch, timeScratch: &timeScratch, positions: &positions)
+                note(device, &output)
+                if positions.isEmpty { output.counters.ignored += 1 }
+                for outcome in positions {
                     do throws(OsmAndError) {
-                        output.appendFix(try result.get().fix(device: form.device, receivedMs: receivedMs))
+                        output.appendFix(try outcome.get().fix(device: device, receivedMs: receivedMs))
                     } catch {
-                        Self.reject(error, bytes, &output, kept: kept)
+                        Self.reject(error, bytes, &output, kept: configuration.maxRejectionsKept)
                     }
                 }
-                if !delivered { output.counters.ignored += 1 }
+                // A huge batch (up to ~20,000 empty locations fit the request cap) is not kept.
+                if positions.capacity > Self.keptPositions { positions = [] }
             }
         } catch {
             Self.reject(error, bytes, &output, kept: configuration.maxRejectionsKept)

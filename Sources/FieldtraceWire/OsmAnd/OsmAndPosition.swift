@@ -56,8 +56,9 @@ public struct OsmAndPosition: Sendable, Hashable {
 
     /// Parses a timestamp: Unix seconds (with an optional fraction), Unix milliseconds when the
     /// number exceeds 10^11 (a seconds value that large is the year 5138), or ISO 8601 (a missing
-    /// zone means UTC). `nil` when it is none of these.
-    public static func parseTime(_ text: UnsafeRawBufferPointer) -> Int64? {
+    /// zone means UTC). `nil` when it is none of these. ISO text is copied into `isoBuffer`
+    /// (reused) because `ISO8601.parse` copies any other collection into a new array.
+    public static func parseTime(_ text: UnsafeRawBufferPointer, isoBuffer: inout [UInt8]) -> Int64? {
         guard let first = text.first else { return nil }
         if first &- 0x30 < 10 {
             if let whole = DecimalText.scaled(text, scale: 0), whole > 100_000_000_000 {
@@ -65,6 +66,8 @@ public struct OsmAndPosition: Sendable, Hashable {
             }
             if let ms = DecimalText.scaled(text, scale: 3) { return ms }
         }
-        return ISO8601.parse(text)
+        isoBuffer.removeAll(keepingCapacity: true)
+        isoBuffer.append(contentsOf: text)
+        return ISO8601.parse(isoBuffer)
     }
 }

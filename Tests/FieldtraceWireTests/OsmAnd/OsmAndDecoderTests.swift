@@ -45,4 +45,22 @@ import Testing
         #expect(OsmAndFixtures.decode(["id=\(id64)&timestamp=1764318000&lat=1&lon=2"]).fixes.count == 1)
         #expect(OsmAndFixtures.reason("id=\(id64)b&timestamp=1764318000&lat=1&lon=2") == .badIdentity)
     }
+
+    @Test func hugeBatchBufferIsNotKept() {
+        var decoder = OsmAndDecoder(configuration: .init())
+        var output = WireOutput()
+        let body = #"{"device_id":"p","location":["# + Array(repeating: "{}", count: 2000).joined(separator: ",") + "]}"
+        decoder.consume(Array(body.utf8), receivedMs: OsmAndFixtures.receivedMs, into: &output)
+        #expect(output.counters.summary == "frames=1 fixes=0 ignored=0 rejected=2000 (bad_field=2000)")
+        #expect(decoder.positions.capacity <= OsmAndDecoder.keptPositions)
+        #expect(output.rejections.count == WireConfiguration().maxRejectionsKept)
+    }
+
+    @Test func repeatedLocationMemberTakesTheLast() {
+        let body =
+            #"{"device_id":"p","location":{"timestamp":1764318000,"coords":{"latitude":1,"longitude":2}},"#
+            + #""location":[{"timestamp":1764318000,"coords":{"latitude":3,"longitude":4}}]}"#
+        let result = OsmAndFixtures.decode([body])
+        #expect(result.fixes.map(\.latitudeE7) == [30_000_000])
+    }
 }

@@ -33,7 +33,7 @@ public struct JSONReader {
         var first = true
     }
 
-    func fail(_ what: String) -> OsmAndError { .malformedJSON(offset: position, what) }
+    func fail(_ what: StaticString) -> OsmAndError { .malformedJSON(offset: position, what.description) }
 
     mutating func skipWhitespace() {
         while position < bytes.count {
@@ -59,29 +59,29 @@ public struct JSONReader {
         }
     }
 
-    mutating func expect(_ byte: UInt8, _ what: String) throws(OsmAndError) {
+    mutating func expect(_ byte: UInt8, _ what: StaticString) throws(OsmAndError) {
         skipWhitespace()
-        guard position < bytes.count, bytes[position] == byte else { throw fail("expected \(what)") }
+        guard position < bytes.count, bytes[position] == byte else { throw fail(what) }
         position += 1
     }
 
     // MARK: Containers
 
     public mutating func beginObject() throws(OsmAndError) -> Container {
-        try expect(UInt8(ascii: "{"), "{")
+        try expect(UInt8(ascii: "{"), "expected {")
         try enter()
         return Container()
     }
 
     public mutating func beginArray() throws(OsmAndError) -> Container {
-        try expect(UInt8(ascii: "["), "[")
+        try expect(UInt8(ascii: "["), "expected [")
         try enter()
         return Container()
     }
 
     mutating func enter() throws(OsmAndError) {
         depth += 1
-        guard depth <= maxDepth else { throw fail("nested deeper than \(maxDepth)") }
+        guard depth <= maxDepth else { throw fail("nested deeper than the cap") }
     }
 
     /// The next member's key, with the reader at its value (which the caller must read or
@@ -94,12 +94,12 @@ public struct JSONReader {
             depth -= 1
             return nil
         }
-        if !container.first { try expect(UInt8(ascii: ","), ", or }") }
+        if !container.first { try expect(UInt8(ascii: ","), "expected , or }") }
         container.first = false
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a key") }
         let key = try readString()
-        try expect(UInt8(ascii: ":"), ":")
+        try expect(UInt8(ascii: ":"), "expected :")
         return key
     }
 
@@ -112,7 +112,7 @@ public struct JSONReader {
             depth -= 1
             return false
         }
-        if !container.first { try expect(UInt8(ascii: ","), ", or ]") }
+        if !container.first { try expect(UInt8(ascii: ","), "expected , or ]") }
         container.first = false
         return true
     }
@@ -121,25 +121,29 @@ public struct JSONReader {
 
     /// Reads a string; the result borrows its raw (still escaped) bytes.
     public mutating func readString() throws(OsmAndError) -> JSONString {
-        try expect(UInt8(ascii: "\""), "a string")
+        try expect(UInt8(ascii: "\""), "expected a string")
         let start = position
         var hasEscapes = false
-        while position < bytes.count {
-            let b = bytes[position]
+        while true {
+            // Plain bytes in a local loop: the common case is a short string without escapes.
+            var i = position
+            let n = bytes.count
+            while i < n {
+                let b = bytes[i]
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+                i += 1
+            }
+            position = i
+            guard i < n else { throw fail("unterminated string") }
+            let b = bytes[i]
             if b == UInt8(ascii: "\"") {
-                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
-                position += 1
-                return JSONString(raw: raw, hasEscapes: hasEscapes)
+                position = i + 1
+                return JSONString(raw: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), hasEscapes: hasEscapes)
             }
             guard b >= 0x20 else { throw fail("control character in a string") }
-            if b == UInt8(ascii: "\\") {
-                hasEscapes = true
-                try skipEscape()
-            } else {
-                position += 1
-            }
+            hasEscapes = true
+            try skipEscape()
         }
-        throw fail("unterminated string")
     }
 
     /// Validates one escape sequence at `position` (the backslash).

@@ -9,7 +9,7 @@ public struct JSONString {
     /// Whether the decoded string equals an ASCII `name`, decoding escapes on the fly (no copy).
     public func equals(_ name: StaticString) -> Bool {
         let target = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-        guard hasEscapes else { return raw.elementsEqual(target) }
+        guard hasEscapes else { return Self.same(raw, target) }
         var i = 0
         var j = 0
         while i < raw.count {
@@ -25,6 +25,13 @@ public struct JSONString {
             j += 1
         }
         return j == target.count
+    }
+
+    /// Byte equality, length first.
+    static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where a[i] != b[i] { return false }
+        return true
     }
 
     /// Decodes into `out` (cleared first, capacity kept), `\uXXXX` as UTF-8.

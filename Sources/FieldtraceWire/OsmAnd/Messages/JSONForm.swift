@@ -15,21 +15,27 @@ import FieldtraceCore
 /// is m/s and `heading` degrees, a negative value of either meaning unknown (absent);
 /// `null` means absent for every optional value. `battery`, `is_moving` and other members are
 /// read past (validated, not stored). `device_id` may come before or after `location`.
-public struct OsmAndJSONForm {
-    public var device: DeviceID
-    /// The validated `location` value (an object or an array), borrowed from the request.
-    public var location: UnsafeRawBufferPointer
+///
+/// One pass: the locations are read as they come into a reusable outcome buffer, and turned
+/// into fixes only once the whole document has proved well formed and its identity valid.
+public enum OsmAndJSONForm {
+    /// What one location gave: its fields, or why it is unusable.
+    public typealias Outcome = Result<OsmAndPosition, OsmAndError>
 
-    /// Validates the whole document and finds the identity and the location value. A malformed
-    /// document fails as a whole (`malformedJSON`); so do a missing or invalid `device_id` and
-    /// a missing `location`.
-    public static func parse(_ body: UnsafeRawBufferPointer, scratch: inout [UInt8]) throws(OsmAndError)
-        -> OsmAndJSONForm
-    {
+    /// Reads the whole document in one pass, validating all of it, and returns the identity;
+    /// each location's outcome is appended to `positions` (cleared first, capacity kept) in
+    /// order. A malformed document fails as a whole (`malformedJSON`), as do a missing or
+    /// invalid `device_id` and a missing `location`; a location with bad fields (or one that
+    /// is not an object) is a failed outcome of its own.
+    public static func parse(
+        _ body: UnsafeRawBufferPointer, scratch: inout [UInt8], timeScratch: inout [UInt8],
+        positions: inout [Outcome]
+    ) throws(OsmAndError) -> DeviceID {
+        positions.removeAll(keepingCapacity: true)
         var reader = JSONReader(body)
         var deviceID: JSONString?
         var deviceIDIsString = true
-        var location: UnsafeRawBufferPointer?
+        var sawLocation = false
         var members = try reader.beginObject()
         while let key = try reader.nextMember(&members) {
             if key.equals("device_id") {
@@ -41,10 +47,17 @@ public struct OsmAndJSONForm {
                     try reader.skipValue()
                 }
             } else if key.equals("location") {
-                _ = try reader.peek()
-                let start = reader.position
-                try reader.skipValue()
-                location = UnsafeRawBufferPointer(rebasing: body[start..<reader.position])
+                // A repeated `location` member replaces the earlier one.
+                positions.removeAll(keepingCapacity: true)
+                sawLocation = true
+                if try reader.peek() == .array {
+                    var elements = try reader.beginArray()
+                    while try reader.nextElement(&elements) {
+                        positions.append(try position(&reader, scratch: &scratch, timeScratch: &timeScratch))
+                    }
+                } else {
+                    positions.append(try position(&reader, scratch: &scratch, timeScratch: &timeScratch))
+                }
             } else {
                 try reader.skipValue()
             }
@@ -53,65 +66,44 @@ public struct OsmAndJSONForm {
         guard deviceIDIsString else { throw .badIdentity }
         guard let deviceID else { throw .noIdentity }
         deviceID.decode(into: &scratch)
-        guard let device = DeviceID(ascii: scratch) else { throw .badIdentity }
-        guard let location else { throw .missingField("location") }
-        return OsmAndJSONForm(device: device, location: location)
+        // Through a raw buffer: the generic initializer reads an `Array` through a coroutine
+        // per byte, which allocates when not specialized across modules.
+        guard let device = scratch.withUnsafeBytes({ DeviceID(ascii: $0) }) else { throw .badIdentity }
+        guard sawLocation else { throw .missingField("location") }
+        return device
     }
 
-    /// Calls `body` with each location's fields, or with why that location is unusable, in
-    /// order. An empty batch calls it never.
-    public func forEachPosition(
-        scratch: inout [UInt8], _ body: (Result<OsmAndPosition, OsmAndError>) -> Void
-    ) {
-        var reader = JSONReader(location)
-        do throws(OsmAndError) {
-            if try reader.peek() == .array {
-                var elements = try reader.beginArray()
-                while try reader.nextElement(&elements) {
-                    body(Self.position(&reader, scratch: &scratch))
-                }
-            } else {
-                body(Self.position(&reader, scratch: &scratch))
-            }
-        } catch {
-            // The value was validated by `parse`; a failure here would be a reader bug.
-            body(.failure(error))
+    /// Reads one location value. Throws only for malformed JSON; a value that is not an object
+    /// or has bad fields is a failed outcome.
+    static func position(
+        _ reader: inout JSONReader, scratch: inout [UInt8], timeScratch: inout [UInt8]
+    ) throws(OsmAndError) -> Outcome {
+        guard try reader.peek() == .object else {
+            try reader.skipValue()
+            return .failure(.badField("location"))
         }
-    }
-
-    /// Reads one location value; a non-object is `badField("location")`.
-    static func position(_ reader: inout JSONReader, scratch: inout [UInt8]) -> Result<OsmAndPosition, OsmAndError> {
         var position = OsmAndPosition()
         var problem: OsmAndError?
-        func note(_ error: OsmAndError) { if problem == nil { problem = error } }
-        do throws(OsmAndError) {
-            guard try reader.peek() == .object else {
-                try reader.skipValue()
-                return .failure(.badField("location"))
-            }
-            var members = try reader.beginObject()
-            while let key = try reader.nextMember(&members) {
-                if key.equals("timestamp") {
-                    switch try reader.peek() {
-                    case .string:
-                        try reader.readString().decode(into: &scratch)
-                        position.timeMs = scratch.withUnsafeBytes { OsmAndPosition.parseTime($0) }
-                        if position.timeMs == nil { note(.badTime) }
-                    case .number:
-                        position.timeMs = OsmAndPosition.parseTime(try reader.readNumber())
-                        if position.timeMs == nil { note(.badTime) }
-                    default:
-                        try reader.skipValue()
-                        note(.badTime)
-                    }
-                } else if key.equals("coords") {
-                    if let error = try coords(&reader, into: &position) { note(error) }
-                } else {
+        var members = try reader.beginObject()
+        while let key = try reader.nextMember(&members) {
+            if key.equals("timestamp") {
+                var time: Int64?
+                switch try reader.peek() {
+                case .string:
+                    try reader.readString().decode(into: &scratch)
+                    time = scratch.withUnsafeBytes { OsmAndPosition.parseTime($0, isoBuffer: &timeScratch) }
+                case .number:
+                    time = OsmAndPosition.parseTime(try reader.readNumber(), isoBuffer: &timeScratch)
+                default:
                     try reader.skipValue()
                 }
+                position.timeMs = time
+                if time == nil, problem == nil { problem = .badTime }
+            } else if key.equals("coords") {
+                if let error = try coords(&reader, into: &position), problem == nil { problem = error }
+            } else {
+                try reader.skipValue()
             }
-        } catch {
-            return .failure(error)
         }
         if let problem { return .failure(problem) }
         return .success(position)

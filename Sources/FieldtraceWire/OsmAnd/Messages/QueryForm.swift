@@ -46,14 +46,14 @@ public enum OsmAndQueryForm {
     }
 
     static func equal(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
-        bytes.elementsEqual(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        JSONString.same(bytes, UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 
     /// Parses a query string (without `?`). Identity problems take precedence over field
-    /// problems, so the reason does not depend on parameter order. `scratch` is a reusable
-    /// buffer for percent-decoding.
+    /// problems, so the reason does not depend on parameter order. `scratch` and `timeScratch`
+    /// are reusable buffers for percent-decoding and ISO 8601 timestamps.
     public static func parse(
-        _ query: UnsafeRawBufferPointer, scratch: inout [UInt8]
+        _ query: UnsafeRawBufferPointer, scratch: inout [UInt8], timeScratch: inout [UInt8]
     ) throws(OsmAndError) -> (device: DeviceID, position: OsmAndPosition) {
         var position = OsmAndPosition()
         var device: DeviceID?
@@ -79,9 +79,9 @@ public enum OsmAndQueryForm {
             let result: Result<DeviceID?, OsmAndError>
             if PercentDecoding.needsDecoding(value) {
                 guard PercentDecoding.decode(value, into: &scratch) else { throw .badRequest("bad percent escape") }
-                result = scratch.withUnsafeBytes { apply(which, $0, to: &position) }
+                result = scratch.withUnsafeBytes { apply(which, $0, to: &position, timeScratch: &timeScratch) }
             } else {
-                result = apply(which, value, to: &position)
+                result = apply(which, value, to: &position, timeScratch: &timeScratch)
             }
             switch result {
             case .success(let id?):
@@ -103,7 +103,7 @@ public enum OsmAndQueryForm {
 
     /// Stores one parameter's value; returns the identity for `id`.
     static func apply(
-        _ which: Key, _ value: UnsafeRawBufferPointer, to position: inout OsmAndPosition
+        _ which: Key, _ value: UnsafeRawBufferPointer, to position: inout OsmAndPosition, timeScratch: inout [UInt8]
     ) -> Result<DeviceID?, OsmAndError> {
         do throws(OsmAndError) {
             switch which {
@@ -111,7 +111,7 @@ public enum OsmAndQueryForm {
                 guard let id = DeviceID(ascii: value) else { throw .badIdentity }
                 return .success(id)
             case .timestamp:
-                guard let time = OsmAndPosition.parseTime(value) else { throw .badTime }
+                guard let time = OsmAndPosition.parseTime(value, isoBuffer: &timeScratch) else { throw .badTime }
                 position.timeMs = time
             case .latitude: position.latitudeE7 = try coordinate(value, "latitude")
             case .longitude: position.longitudeE7 = try coordinate(value, "longitude")
