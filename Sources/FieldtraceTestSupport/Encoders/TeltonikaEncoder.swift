@@ -109,7 +109,7 @@ public enum TeltonikaEncoder {
             timestampMs: t, priority: UInt8(rng.next() % 3), longitudeE7: lon, latitudeE7: lat,
             altitudeM: Int16(Int64(rng.next() % 9000) - 500), angleDeg: UInt16(rng.next() % 360),
             satellites: rng.next() % 8 == 0 ? 0 : UInt8(1 + rng.next() % 30), speedKmh: UInt16(rng.next() % 301),
-            eventIOID: UInt16(rng.next() % 300), io: io)
+            eventIOID: UInt16(rng.next() % 256), io: io)
     }
 
     static func be(_ value: UInt64, _ size: Int) -> [UInt8] {

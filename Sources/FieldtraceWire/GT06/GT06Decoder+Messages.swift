@@ -30,11 +30,11 @@ extension GT06Decoder {
         }
         switch number {
         case GT06Location.protocolNumber, GT06Location.protocolNumberV2:
-            let location = try GT06Location.parse(frame.content, protocolNumber: number)
+            let location = try GT06Location.parse(frame.content, protocolNumber: number, dates: &dates)
             output.appendFix(location.gps.fix(device: device, receivedMs: receivedMs, late: location.isReupload))
             ack(frame, &output)
         case GT06Alarm.protocolNumber:
-            let alarm = try GT06Alarm.parse(frame.content)
+            let alarm = try GT06Alarm.parse(frame.content, dates: &dates)
             output.appendFix(alarm.gps.fix(device: device, receivedMs: receivedMs, late: false))
             ack(frame, &output)
         case GT06Status.protocolNumber:

@@ -30,6 +30,8 @@ public struct GT06Decoder: WireDecoder {
     var streamOffset = 0
     /// Whether the bytes being skipped continue a run already counted as one rejection.
     var inGarbageRun = false
+    /// The calendar work of the last date seen.
+    var dates = GT06DateCache()
 
     public init(configuration: WireConfiguration) {
         self.configuration = configuration

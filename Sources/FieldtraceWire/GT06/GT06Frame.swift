@@ -75,7 +75,7 @@ public enum GT06Framer {
         guard bytes[total - 2] == 0x0D, bytes[total - 1] == 0x0A else { throw .badStop }
         let crcEnd = total - 4
         let actual = UInt16(bytes[crcEnd]) << 8 | UInt16(bytes[crcEnd + 1])
-        let expected = crc(UnsafeRawBufferPointer(rebasing: bytes[2..<crcEnd]))
+        let expected = GT06CRC.checksum(UnsafeRawBufferPointer(rebasing: bytes[2..<crcEnd]))
         guard expected == actual else { throw .badCRC(expected: expected, actual: actual, frameBytes: total) }
         let serialAt = crcEnd - 2
         return GT06Frame(
@@ -86,12 +86,4 @@ public enum GT06Framer {
             frameBytes: total)
     }
 
-    /// CRC-16/X-25 ("CRC-ITU" in Concox documents): reflected 0x8408, init 0xFFFF, xorout 0xFFFF.
-    static func crc(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
-        Checksums.crc16X25Table.withUnsafeBufferPointer { table in
-            var crc: UInt16 = 0xFFFF
-            for b in bytes { crc = (crc >> 8) ^ table[Int((crc ^ UInt16(b)) & 0xFF)] }
-            return crc ^ 0xFFFF
-        }
-    }
 }

@@ -35,18 +35,19 @@ public struct NMEADatagramDecoder: WireDecoder {
         var i = 0
         while i < count {
             let limit = min(count, i &+ maxLineBytes)
-            if let nl = NMEAFraming.newline(in: bytes, from: i, to: limit) {
-                session.line(UnsafeRawBufferPointer(rebasing: bytes[i..<nl]), offset: i, into: &output)
-                i = nl &+ 1
+            let scan = NMEAFraming.scanLine(bytes, from: i, limit: limit)
+            let line = UnsafeRawBufferPointer(rebasing: bytes[i..<scan.end])
+            if scan.foundNewline {
+                session.line(line, scan: scan, offset: i, into: &output)
+                i = scan.end &+ 1
             } else if limit &- i == maxLineBytes {
                 output.counters.frames &+= 1
-                let head = UnsafeRawBufferPointer(rebasing: bytes[i..<limit])
-                session.reject(.tooLong, bytes: head, offset: i, into: &output)
+                session.reject(.tooLong, bytes: line, offset: i, into: &output)
                 guard let nl = NMEAFraming.newline(in: bytes, from: limit, to: count) else { break }
                 i = nl &+ 1
             } else {
                 // The datagram's last line, without `\n`.
-                session.line(UnsafeRawBufferPointer(rebasing: bytes[i..<count]), offset: i, into: &output)
+                session.line(line, scan: scan, offset: i, into: &output)
                 break
             }
         }

@@ -11,8 +11,9 @@ import FieldtraceCore
 /// A partial line still buffered when the stream finishes is rejected as `incomplete`; a
 /// pending epoch is emitted.
 ///
-/// Steady state allocates nothing per sentence: the cost is one newline scan and one
-/// checksum scan (8 bytes per step) and one pass over the fields.
+/// Steady state allocates nothing per sentence: the cost is one pass over the line 8 bytes
+/// per step (newline and checksum at once, `NMEAFraming.scanLine`) and one pass over
+/// the fields it needs.
 public struct NMEADecoder: WireDecoder {
     public static let wireProtocol = WireProtocol.nmea
 
@@ -55,7 +56,10 @@ public struct NMEADecoder: WireDecoder {
             let room = maxLineBytes &- partial.count
             if let nl = NMEAFraming.newline(in: bytes, from: 0, to: min(count, room)) {
                 partial.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<nl]))
-                partial.withUnsafeBytes { session.line($0, offset: partialOffset, into: &output) }
+                partial.withUnsafeBytes { line in
+                    let scan = NMEAFraming.scanLine(line, from: 0, limit: line.count)
+                    session.line(line, scan: scan, offset: partialOffset, into: &output)
+                }
                 partial.removeAll(keepingCapacity: true)
                 i = nl &+ 1
             } else if count < room {
@@ -75,9 +79,11 @@ public struct NMEADecoder: WireDecoder {
         }
         while i < count {
             let limit = min(count, i &+ maxLineBytes)
-            if let nl = NMEAFraming.newline(in: bytes, from: i, to: limit) {
-                session.line(UnsafeRawBufferPointer(rebasing: bytes[i..<nl]), offset: base &+ i, into: &output)
-                i = nl &+ 1
+            let scan = NMEAFraming.scanLine(bytes, from: i, limit: limit)
+            if scan.foundNewline {
+                let line = UnsafeRawBufferPointer(rebasing: bytes[i..<scan.end])
+                session.line(line, scan: scan, offset: base &+ i, into: &output)
+                i = scan.end &+ 1
             } else if limit &- i == maxLineBytes {
                 output.counters.frames &+= 1
                 let head = UnsafeRawBufferPointer(rebasing: bytes[i..<limit])

@@ -44,6 +44,14 @@ struct NMEAEpoch {
     var data = NMEASentenceData()
     var sawGSA = false
 
+    /// Empties the epoch after it was emitted.
+    @inline(__always)
+    mutating func reset() {
+        isOpen = false
+        data = NMEASentenceData()
+        sawGSA = false
+    }
+
     @inline(__always)
     mutating func open(receivedMs: Int64, offset: Int) {
         isOpen = true
@@ -131,16 +139,33 @@ enum NMEADate {
     /// An RMC date `ddmmyy`; the two-digit year resolves to the century nearest
     /// `referenceYear` (`UTCTime.resolveTwoDigitYear`). `nil` when the field is empty.
     @inline(__always)
-    static func ddmmyy(_ field: NMEAField, referenceYear: Int) throws(NMEAError) -> Int32? {
-        if field.isEmpty { return nil }
-        guard field.count == 6 else { throw field.error }
-        let day = try field.twoDigits(field.start)
-        let month = try field.twoDigits(field.start &+ 2)
-        let yy = try field.twoDigits(field.start &+ 4)
+    static func ddmmyy(
+        _ f: inout NMEAFields, referenceYear: Int, cache: inout NMEADateCache
+    ) throws(NMEAError) -> Int32? {
+        let s = f.position
+        if s >= f.end || f.bytes[s] == UInt8(ascii: ",") {
+            f.finish(at: s)
+            return nil
+        }
+        guard s &+ 6 <= f.end, s &+ 6 == f.end || f.bytes[s &+ 6] == UInt8(ascii: ",") else { throw f.error }
+        let day = try f.twoDigits(s)
+        let month = try f.twoDigits(s &+ 2)
+        let yy = try f.twoDigits(s &+ 4)
+        f.finish(at: s &+ 6)
+        let key = ((referenceYear &* 100 &+ yy) &* 100 &+ month) &* 100 &+ day
+        if key == cache.key { return cache.dayNumber }
         let year = NMEAReferenceYear.resolve(yy, referenceYear: referenceYear)
         guard let days = dayNumber(year: year, month: month, day: day) else { throw .badTime }
+        cache = NMEADateCache(key: key, dayNumber: days)
         return days
     }
+}
+
+/// The last RMC date and its day number: a stream repeats its date in every RMC of a day,
+/// so the calendar arithmetic runs once a day, not once a sentence.
+struct NMEADateCache {
+    var key = -1
+    var dayNumber: Int32 = 0
 }
 
 /// Two-digit years, resolved once per reference year instead of per sentence.

@@ -1,119 +1,167 @@
 /// A cursor over the comma-separated fields of one sentence, from after the address field to
 /// just before `*` (or the end of a checksum-less sentence).
 ///
-/// Borrows the line's bytes: use it only inside the scope that produced them. Fields past the
-/// last one are empty, so a sentence from an older NMEA version that omits trailing fields
-/// (RMC without the 2.3 mode letter) reads them as absent. O(field length) per `next()`.
+/// Each reader parses the next field straight from the bytes and stops at its comma, so a
+/// sentence is read in one pass: no separate split, no copies. Fields past the last one are
+/// empty, so a sentence from an older NMEA version that omits trailing fields (RMC without
+/// the 2.3 mode letter) reads them as absent. Borrows the line's bytes: use it only inside
+/// the scope that produced them.
 struct NMEAFields {
-    let bytes: UnsafeRawBufferPointer
+    /// The line's first byte (`$`). Reads never go past `end`.
+    let bytes: UnsafePointer<UInt8>
     /// Index just past the last field byte (the `*`, or the end of the line).
     let end: Int
-    /// Start of the next field.
+    /// Start of the next field (past `end` once the sentence is exhausted).
     var position: Int
-    /// 1-based index of the field `next()` returns next, for error messages.
+    /// 1-based index of the next field, for error messages.
     var fieldNumber = 1
 
+    /// Fields of `line[from..<end]`; `line` must not be empty.
     @inline(__always)
-    init(_ bytes: UnsafeRawBufferPointer, from position: Int, end: Int) {
-        self.bytes = bytes
+    init(_ line: UnsafeRawBufferPointer, from position: Int, end: Int) {
+        precondition(!line.isEmpty && end <= line.count, "fields of an empty line")
+        self.bytes = line.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self)
         self.position = position
         self.end = end
     }
 
-    /// The next field; empty once the sentence is exhausted.
+    /// A malformed-field error for the field being read.
+    @inline(__always) var error: NMEAError { .badField(field: fieldNumber) }
+
+    /// Ends the field that stops at `i` (a comma or `end`): moves past its comma.
+    @inline(__always)
+    mutating func finish(at i: Int) {
+        position = i &+ 1
+        fieldNumber &+= 1
+    }
+
+    /// Index of the comma (or `end`) that ends the field starting at `from`.
+    @inline(__always)
+    func fieldEnd(from: Int) -> Int {
+        var i = from
+        while i < end, bytes[i] != UInt8(ascii: ",") { i &+= 1 }
+        return i
+    }
+
+    /// The next field as raw bytes (for fields read letter by letter: GNS mode, `$PGID`).
     @inline(__always)
     mutating func next() -> NMEAField {
-        let start = position
-        var i = start
-        while i < end, bytes[i] != UInt8(ascii: ",") { i &+= 1 }
-        position = i &+ 1
-        let number = fieldNumber
-        fieldNumber &+= 1
-        return NMEAField(bytes: bytes, start: min(start, end), end: min(i, end), number: number)
+        let start = min(position, end)
+        let stop = fieldEnd(from: start)
+        let field = NMEAField(bytes: bytes, start: start, end: stop, number: fieldNumber)
+        finish(at: stop)
+        return field
+    }
+
+    /// Skips the next field.
+    @inline(__always)
+    mutating func skip() {
+        finish(at: fieldEnd(from: min(position, end)))
     }
 
     /// Skips `count` fields.
     @inline(__always)
     mutating func skip(_ count: Int) {
-        for _ in 0..<count { _ = next() }
+        for _ in 0..<count { skip() }
     }
-}
 
-/// One field of a sentence: `bytes[start..<end]`, possibly empty (absent).
-struct NMEAField {
-    let bytes: UnsafeRawBufferPointer
-    let start: Int
-    let end: Int
-    /// 1-based field index in the sentence.
-    let number: Int
-
-    @inline(__always) var isEmpty: Bool { start >= end }
-    @inline(__always) var count: Int { end - start }
-    @inline(__always) var error: NMEAError { .badField(field: number) }
+    /// Skips the next field and tells whether it had any bytes.
+    @inline(__always)
+    mutating func skipNonEmpty() -> Bool {
+        let start = min(position, end)
+        let stop = fieldEnd(from: start)
+        finish(at: stop)
+        return stop > start
+    }
 
     /// The single character of a one-byte field; `nil` when empty; throws on longer fields.
     @inline(__always)
-    func character() throws(NMEAError) -> UInt8? {
-        if isEmpty { return nil }
-        guard count == 1 else { throw error }
-        return bytes[start]
+    mutating func character() throws(NMEAError) -> UInt8? {
+        let p = position
+        if p >= end {
+            finish(at: p)
+            return nil
+        }
+        let c = bytes[p]
+        if c == UInt8(ascii: ",") {
+            finish(at: p)
+            return nil
+        }
+        guard p &+ 1 >= end || bytes[p &+ 1] == UInt8(ascii: ",") else { throw error }
+        finish(at: p &+ 1)
+        return c
     }
 
     /// An unsigned decimal integer of at most 9 digits; `nil` when empty.
     @inline(__always)
-    func unsigned() throws(NMEAError) -> Int? {
-        if isEmpty { return nil }
-        guard count <= 9 else { throw error }
-        var value = 0
-        for i in start..<end {
-            let d = bytes[i] &- UInt8(ascii: "0")
-            guard d <= 9 else { throw error }
-            value = value &* 10 &+ Int(d)
-        }
-        return value
-    }
-
-    /// A decimal number `[-]digits[.digits]` as a `Double`, correctly rounded (the same value
-    /// as parsing the text with a correctly rounding `strtod`); `nil` when empty. At most 15
-    /// significant digits are read exactly; further fraction digits are read but dropped, and
-    /// more than 15 integer digits is an error.
-    @inline(__always)
-    func decimal(signed: Bool = false) throws(NMEAError) -> Double? {
-        if isEmpty { return nil }
+    mutating func unsigned() throws(NMEAError) -> Int? {
+        let start = position
         var i = start
-        var negative = false
-        if signed, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
-            negative = bytes[i] == UInt8(ascii: "-")
-            i &+= 1
-        }
-        var mantissa: Int64 = 0
-        var digits = 0
-        var scale = 0
-        var sawPoint = false
-        var sawDigit = false
+        var value = 0
         while i < end {
             let c = bytes[i]
             let d = c &- UInt8(ascii: "0")
             if d <= 9 {
-                sawDigit = true
-                if !sawPoint {
-                    guard digits < 15 else { throw error }
-                    mantissa = mantissa &* 10 &+ Int64(d)
-                    if mantissa != 0 { digits &+= 1 }
-                } else if digits < 15, scale < 15 {
-                    mantissa = mantissa &* 10 &+ Int64(d)
-                    if mantissa != 0 { digits &+= 1 }
-                    scale &+= 1
-                }
-            } else if c == UInt8(ascii: "."), !sawPoint {
-                sawPoint = true
+                value = value &* 10 &+ Int(d)
+            } else if c == UInt8(ascii: ",") {
+                break
             } else {
                 throw error
             }
             i &+= 1
         }
-        guard sawDigit else { throw error }
-        let value = Double(mantissa) / NMEANumbers.powersOfTen[scale]
+        let digits = i &- start
+        guard digits <= 9 else { throw error }
+        finish(at: i)
+        return digits > 0 ? value : nil
+    }
+
+    /// A decimal number `[-]digits[.digits]` as a `Double`, correctly rounded (the value a
+    /// correctly rounding `strtod` gives for the text); `nil` when empty. At most 15
+    /// significant digits are read exactly; further fraction digits are checked but dropped,
+    /// and more than 15 integer digits is an error.
+    @inline(__always)
+    mutating func decimal(signed: Bool = false) throws(NMEAError) -> Double? {
+        let start = position
+        var i = start
+        var negative = false
+        if signed, i < end, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i &+= 1
+        }
+        let digitsStart = i
+        var mantissa: Int64 = 0
+        // Integer part: at most 15 digits.
+        while i < end {
+            let d = bytes[i] &- UInt8(ascii: "0")
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ Int64(d)
+            i &+= 1
+        }
+        var sawDigit = i > digitsStart
+        guard i &- digitsStart <= 15 else { throw error }
+        var scale = 0
+        if i < end, bytes[i] == UInt8(ascii: ".") {
+            i &+= 1
+            // Fraction: kept while the mantissa has room for it (15 significant digits).
+            let fractionStart = i
+            let room = 15 &- (mantissa == 0 ? 0 : NMEANumbers.digitCount(mantissa))
+            while i < end {
+                let d = bytes[i] &- UInt8(ascii: "0")
+                if d > 9 { break }
+                if scale < room {
+                    mantissa = mantissa &* 10 &+ Int64(d)
+                    scale &+= 1
+                }
+                i &+= 1
+            }
+            sawDigit = sawDigit || i > fractionStart
+        }
+        if i < end, bytes[i] != UInt8(ascii: ",") { throw error }
+        finish(at: i)
+        if i == start { return nil }
+        guard sawDigit else { throw .badField(field: fieldNumber &- 1) }
+        let value = Double(mantissa) / NMEANumbers.powerOfTen(scale)
         return negative ? -value : value
     }
 
@@ -121,31 +169,42 @@ struct NMEAField {
     /// past milliseconds are truncated); `nil` when empty. Second 60 (a leap second) is
     /// accepted, as `UTCTime.epochMs` accepts it.
     @inline(__always)
-    func timeOfDayMs() throws(NMEAError) -> Int32? {
-        if isEmpty { return nil }
-        guard count >= 6 else { throw error }
-        let s = start
+    mutating func timeOfDayMs() throws(NMEAError) -> Int32? {
+        let s = position
+        if s >= end || bytes[s] == UInt8(ascii: ",") {
+            finish(at: s)
+            return nil
+        }
+        guard s &+ 6 <= end else { throw error }
         let h = try twoDigits(s)
         let m = try twoDigits(s &+ 2)
         let sec = try twoDigits(s &+ 4)
         guard h <= 23, m <= 59, sec <= 60 else { throw NMEAError.badTime }
         var ms = 0
-        if count > 6 {
-            guard bytes[s &+ 6] == UInt8(ascii: ".") else { throw error }
+        var i = s &+ 6
+        if i < end, bytes[i] != UInt8(ascii: ",") {
+            guard bytes[i] == UInt8(ascii: ".") else { throw error }
+            i &+= 1
             var scale = 100
-            var i = s &+ 7
             while i < end {
-                let d = bytes[i] &- UInt8(ascii: "0")
-                guard d <= 9 else { throw error }
-                ms &+= Int(d) &* scale
-                scale /= 10
+                let c = bytes[i]
+                let d = c &- UInt8(ascii: "0")
+                if d <= 9 {
+                    ms &+= Int(d) &* scale
+                    scale /= 10
+                } else if c == UInt8(ascii: ",") {
+                    break
+                } else {
+                    throw error
+                }
                 i &+= 1
             }
         }
+        finish(at: i)
         return Int32(truncatingIfNeeded: ((h &* 60 &+ m) &* 60 &+ sec) &* 1000 &+ ms)
     }
 
-    /// Two ASCII digits at `i` as a number.
+    /// Two ASCII digits at `i` (which the caller has checked are inside the sentence).
     @inline(__always)
     func twoDigits(_ i: Int) throws(NMEAError) -> Int {
         let a = bytes[i] &- UInt8(ascii: "0")
@@ -155,12 +214,54 @@ struct NMEAField {
     }
 }
 
-/// Lookup tables for number parsing.
+/// One field of a sentence, `bytes[start..<end]`, possibly empty (absent).
+struct NMEAField {
+    let bytes: UnsafePointer<UInt8>
+    let start: Int
+    let end: Int
+    /// 1-based field index in the sentence.
+    let number: Int
+
+    @inline(__always) var isEmpty: Bool { start >= end }
+    @inline(__always) var count: Int { end - start }
+    @inline(__always) var error: NMEAError { .badField(field: number) }
+}
+
+/// Number parsing helpers.
 enum NMEANumbers {
-    /// 10^0 ... 10^15, exact in `Double`.
-    static let powersOfTen: [Double] = (0...15).map { n in
-        var p = 1.0
-        for _ in 0..<n { p *= 10 }
-        return p
+    /// Decimal digits of a positive value below 10^18.
+    @inline(__always)
+    static func digitCount(_ v: Int64) -> Int {
+        var n = 1
+        var p: Int64 = 10
+        while p <= v, n < 18 {
+            p = p &* 10
+            n &+= 1
+        }
+        return n
+    }
+
+    /// 10^n for n in 0...15, exact in `Double` (a switch: no lazily initialised global on the
+    /// hot path).
+    @inline(__always)
+    static func powerOfTen(_ n: Int) -> Double {
+        switch n {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        default: 1e15
+        }
     }
 }

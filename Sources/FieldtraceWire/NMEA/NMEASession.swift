@@ -24,6 +24,7 @@ struct NMEASession {
     var calendarIdentity: DeviceID?
     var epoch = NMEAEpoch()
     var calendar = NMEACalendar()
+    var dateCache = NMEADateCache()
 
     /// "Now" of the current consume call, and its UTC year for two-digit RMC years.
     var receivedMs: Int64 = 0
@@ -48,17 +49,22 @@ struct NMEASession {
     }
 
     /// Handles one line (without `\n`; a trailing `\r` is dropped) that starts at `offset`
-    /// in the stream. Empty lines are skipped without counting.
+    /// in the stream, with what `NMEAFraming.scanLine` found in it. Empty lines are skipped
+    /// without counting.
     @inline(__always)
-    mutating func line(_ raw: UnsafeRawBufferPointer, offset: Int, into output: inout WireOutput) {
+    mutating func line(
+        _ raw: UnsafeRawBufferPointer, scan: NMEALineScan, offset: Int, into output: inout WireOutput
+    ) {
         var line = raw
+        var lineXor = scan.xor
         if let last = line.last, last == UInt8(ascii: "\r") {
             line = UnsafeRawBufferPointer(rebasing: line[0..<(line.count &- 1)])
+            lineXor ^= UInt8(ascii: "\r")
         }
         if line.isEmpty { return }
         output.counters.frames &+= 1
         do throws(NMEAError) {
-            try sentence(line, offset: offset, into: &output)
+            try sentence(line, lineXor: lineXor, offset: offset, into: &output)
         } catch {
             reject(error, bytes: line, offset: offset, into: &output)
         }
@@ -80,9 +86,9 @@ struct NMEASession {
 
     @inline(__always)
     mutating func sentence(
-        _ line: UnsafeRawBufferPointer, offset: Int, into output: inout WireOutput
+        _ line: UnsafeRawBufferPointer, lineXor: UInt8, offset: Int, into output: inout WireOutput
     ) throws(NMEAError) {
-        let bodyEnd = try NMEAFraming.checkSentence(line, lenient: lenient)
+        let bodyEnd = try NMEAFraming.checkSentence(line, lineXor: lineXor, lenient: lenient)
         guard bodyEnd >= 2 else { throw .unknownSentence }
         if line[1] == UInt8(ascii: "P") {
             try proprietary(line, bodyEnd: bodyEnd, into: &output)
@@ -101,7 +107,7 @@ struct NMEASession {
             return
         case .rmc:
             guard identity != nil else { throw .noIdentity }
-            data = try NMEARMC.parse(&fields, referenceYear: referenceYear)
+            data = try NMEARMC.parse(&fields, referenceYear: referenceYear, dateCache: &dateCache)
         case .gga:
             guard identity != nil else { throw .noIdentity }
             data = try NMEAGGA.parse(&fields)
@@ -204,30 +210,32 @@ struct NMEASession {
     /// Emits the pending epoch (if any) as a fix, or counts it.
     mutating func closeEpoch(into output: inout WireOutput) {
         guard epoch.isOpen else { return }
-        let e = epoch
-        epoch = NMEAEpoch()
+        defer { epoch.reset() }
         var day: Int64?
-        if let time = e.data.timeOfDayMs { day = calendar.place(dayNumber: e.data.dayNumber, timeOfDayMs: time) }
-        guard let position = e.data.position else {
+        if let time = epoch.data.timeOfDayMs {
+            day = calendar.place(dayNumber: epoch.data.dayNumber, timeOfDayMs: time)
+        }
+        guard let position = epoch.data.position else {
             output.counters.ignored &+= 1
             return
         }
-        guard let day, let time = e.data.timeOfDayMs else {
-            reject(.noDate, bytes: UnsafeRawBufferPointer(start: nil, count: 0), offset: e.offset, into: &output)
+        guard let day, let time = epoch.data.timeOfDayMs else {
+            reject(.noDate, bytes: UnsafeRawBufferPointer(start: nil, count: 0), offset: epoch.offset, into: &output)
             return
         }
         guard let device = identity else {
-            reject(.noIdentity, bytes: UnsafeRawBufferPointer(start: nil, count: 0), offset: e.offset, into: &output)
+            reject(
+                .noIdentity, bytes: UnsafeRawBufferPointer(start: nil, count: 0), offset: epoch.offset, into: &output)
             return
         }
-        let rollover = GPSWeekRollover.correct(day &* UTCTime.msPerDay &+ Int64(time), referenceMs: e.receivedMs)
-        var flags: FixFlags = e.isValid ? .valid : []
+        let rollover = GPSWeekRollover.correct(day &* UTCTime.msPerDay &+ Int64(time), referenceMs: epoch.receivedMs)
+        var flags = FixFlags(rawValue: epoch.isValid ? FixFlags.valid.rawValue : 0)
         if rollover.corrected { flags.insert(.weekRolloverCorrected) }
         output.appendFix(
             Fix(
-                device: device, timeMs: rollover.timeMs, receivedMs: e.receivedMs,
-                latitudeE7: position.latitudeE7, longitudeE7: position.longitudeE7, altitudeM: e.data.altitudeM,
-                speedMps: e.data.speedMps, courseDeg: e.data.courseDeg, hdop: e.hdop, satellites: e.satellites,
-                flags: flags, source: .nmea))
+                device: device, timeMs: rollover.timeMs, receivedMs: epoch.receivedMs,
+                latitudeE7: position.latitudeE7, longitudeE7: position.longitudeE7, altitudeM: epoch.data.altitudeM,
+                speedMps: epoch.data.speedMps, courseDeg: epoch.data.courseDeg, hdop: epoch.hdop,
+                satellites: epoch.satellites, flags: flags, source: .nmea))
     }
 }

@@ -59,7 +59,7 @@ public struct TeltonikaTCPDecoder: WireDecoder {
                 if needed <= pending.count { break }
                 let take = min(needed - pending.count, bytes.count - index)
                 guard take > 0 else { return }
-                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)]))
+                Self.append(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)]), to: &pending)
                 index += take
             }
             // Swapped out while it is read, so `process` may mutate the decoder; the capacity is kept.
@@ -80,7 +80,7 @@ public struct TeltonikaTCPDecoder: WireDecoder {
             }
             guard needed <= rest.count else {
                 pendingOffset = streamOffset + index
-                pending.append(contentsOf: rest)
+                Self.append(rest, to: &pending)
                 return
             }
             process(
@@ -166,6 +166,12 @@ public struct TeltonikaTCPDecoder: WireDecoder {
         output.shouldClose = true
         state = .closed
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends raw bytes with one copy (a raw buffer as a plain sequence is copied byte by byte).
+    @inline(__always)
+    static func append(_ bytes: UnsafeRawBufferPointer, to buffer: inout [UInt8]) {
+        bytes.withMemoryRebound(to: UInt8.self) { buffer.append(contentsOf: $0) }
     }
 
     /// The record count acknowledgement: 4 bytes, big-endian.

@@ -15,12 +15,7 @@ public enum GT06Ack {
     ) {
         let serialHigh = UInt8(serial >> 8)
         let serialLow = UInt8(serial & 0xFF)
-        var crc: UInt16 = 0xFFFF
-        crc = step(crc, 0x05)
-        crc = step(crc, protocolNumber)
-        crc = step(crc, serialHigh)
-        crc = step(crc, serialLow)
-        crc ^= 0xFFFF
+        let crc = GT06CRC.checksum(0x05, protocolNumber, serialHigh, serialLow)
         return (0x78, 0x78, 0x05, protocolNumber, serialHigh, serialLow, UInt8(crc >> 8), UInt8(crc & 0xFF), 0x0D, 0x0A)
     }
 
@@ -28,10 +23,5 @@ public enum GT06Ack {
     public static func array(protocolNumber: UInt8, serial: UInt16) -> [UInt8] {
         var ack = bytes(protocolNumber: protocolNumber, serial: serial)
         return withUnsafeBytes(of: &ack) { Array($0) }
-    }
-
-    /// One byte of CRC-16/X-25 (no allocation, unlike building an array to checksum).
-    static func step(_ crc: UInt16, _ byte: UInt8) -> UInt16 {
-        (crc >> 8) ^ Checksums.crc16X25Table[Int((crc ^ UInt16(byte)) & 0xFF)]
     }
 }

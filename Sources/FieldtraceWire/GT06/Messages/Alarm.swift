@@ -12,7 +12,12 @@ public struct GT06Alarm: Sendable, Hashable {
 
     /// Parses the content of a `0x16` message.
     public static func parse(_ content: UnsafeRawBufferPointer) throws(GT06Error) -> GT06Alarm {
-        let gps = try GT06GPSBlock.parse(content, at: 0, protocolNumber: protocolNumber)
+        var dates = GT06DateCache()
+        return try parse(content, dates: &dates)
+    }
+
+    static func parse(_ content: UnsafeRawBufferPointer, dates: inout GT06DateCache) throws(GT06Error) -> GT06Alarm {
+        let gps = try GT06GPSBlock.parse(content, at: 0, protocolNumber: protocolNumber, dates: &dates)
         var alarmType: UInt8?
         let lbsAt = GT06GPSBlock.byteCount
         if content.count > lbsAt {

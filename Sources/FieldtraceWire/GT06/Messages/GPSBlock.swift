@@ -35,14 +35,25 @@ public struct GT06GPSBlock: Sendable, Hashable {
     public static func parse(
         _ b: UnsafeRawBufferPointer, at o: Int, protocolNumber number: UInt8
     ) throws(GT06Error) -> GT06GPSBlock {
+        var dates = GT06DateCache()
+        return try parse(b, at: o, protocolNumber: number, dates: &dates)
+    }
+
+    /// As `parse(_:at:protocolNumber:)`, reusing the calendar work of the previous frame's date.
+    static func parse(
+        _ b: UnsafeRawBufferPointer, at o: Int, protocolNumber number: UInt8, dates: inout GT06DateCache
+    ) throws(GT06Error) -> GT06GPSBlock {
         guard o >= 0, b.count - o >= byteCount else {
             throw .truncated(protocolNumber: number, needed: o + byteCount, available: b.count)
         }
-        guard b[o] <= 99,
-            let timeMs = UTCTime.epochMs(
-                year: 2000 + Int(b[o]), month: Int(b[o + 1]), day: Int(b[o + 2]), hour: Int(b[o + 3]),
-                minute: Int(b[o + 4]), second: Int(b[o + 5]))
+        let hour = Int64(b[o + 3])
+        let minute = Int64(b[o + 4])
+        let second = Int64(b[o + 5])
+        // A leap second (60) is folded into the next second, as `UTCTime.epochMs` does.
+        guard hour < 24, minute < 60, second <= 60,
+            let midnightMs = dates.midnightMs(year: b[o], month: b[o + 1], day: b[o + 2])
         else { throw .badTime }
+        let timeMs = midnightMs + (hour * 3600 + minute * 60 + second) * 1000
         let satellites = b[o + 6] & 0x0F
         let latitudeRaw = UInt32(b[o + 7]) << 24 | UInt32(b[o + 8]) << 16 | UInt32(b[o + 9]) << 8 | UInt32(b[o + 10])
         let longitudeRaw =
@@ -79,7 +90,30 @@ public struct GT06GPSBlock: Sendable, Hashable {
     }
 }
 
+/// The midnight of the last date seen. A device's consecutive frames share a date, and the
+/// calendar arithmetic was a visible share of decoding a frame.
+struct GT06DateCache: Sendable {
+    var key: UInt32 = .max
+    var midnightMs: Int64 = 0
+
+    /// Milliseconds since the epoch of `year`-`month`-`day` 00:00 UTC (`year` as 2000 + byte),
+    /// or `nil` for a year byte past 99 or an impossible date.
+    mutating func midnightMs(year: UInt8, month: UInt8, day: UInt8) -> Int64? {
+        let key = UInt32(year) << 16 | UInt32(month) << 8 | UInt32(day)
+        if key == self.key { return midnightMs }
+        guard year <= 99, let ms = UTCTime.epochMs(year: 2000 + Int(year), month: Int(month), day: Int(day)) else {
+            return nil
+        }
+        self.key = key
+        midnightMs = ms
+        return ms
+    }
+}
+
 extension GT06GPSBlock {
+    /// m/s for each km/h value a speed byte can hold: `Double(kmh) / 3.6`, computed once.
+    static let metersPerSecond: [Double] = (0...255).map { Units.kmhToMetersPerSecond(Double($0)) }
+
     /// The fix this block describes, stamped with `receivedMs` and corrected for the GPS week
     /// rollover against it (`.weekRolloverCorrected` set when it was). Speed km/h -> m/s;
     /// `valid` from the positioned bit; `late` (with `backfill`) when the device says the
@@ -91,7 +125,7 @@ extension GT06GPSBlock {
         if late { flags.formUnion([.late, .backfill]) }
         return Fix(
             device: device, timeMs: corrected.timeMs, receivedMs: receivedMs, latitudeE7: latitudeE7,
-            longitudeE7: longitudeE7, speedMps: Units.kmhToMetersPerSecond(Double(speedKmh)),
+            longitudeE7: longitudeE7, speedMps: Self.metersPerSecond[Int(speedKmh)],
             courseDeg: Double(courseDeg), satellites: satellites, flags: flags, source: .gt06)
     }
 }

@@ -29,7 +29,14 @@ public struct GT06Location: Sendable, Hashable {
     public static func parse(_ content: UnsafeRawBufferPointer, protocolNumber number: UInt8) throws(GT06Error)
         -> GT06Location
     {
-        let gps = try GT06GPSBlock.parse(content, at: 0, protocolNumber: number)
+        var dates = GT06DateCache()
+        return try parse(content, protocolNumber: number, dates: &dates)
+    }
+
+    static func parse(
+        _ content: UnsafeRawBufferPointer, protocolNumber number: UInt8, dates: inout GT06DateCache
+    ) throws(GT06Error) -> GT06Location {
+        let gps = try GT06GPSBlock.parse(content, at: 0, protocolNumber: number, dates: &dates)
         var o = GT06GPSBlock.byteCount
         guard content.count - o >= 8 else {
             throw .truncated(protocolNumber: number, needed: o + 8, available: content.count)

@@ -7,16 +7,15 @@ enum NMEAGGA {
     @inline(__always)
     static func parse(_ f: inout NMEAFields) throws(NMEAError) -> NMEASentenceData {
         var d = NMEASentenceData()
-        d.timeOfDayMs = try f.next().timeOfDayMs()
+        d.timeOfDayMs = try f.timeOfDayMs()
         d.position = try NMEAPosition.read(&f)
-        let quality = f.next()
-        if let q = try quality.unsigned() {
-            guard q <= 9 else { throw quality.error }
-            d.validity = q > 0
+        if let q = try f.character() {
+            guard q &- UInt8(ascii: "0") <= 9 else { throw .badField(field: f.fieldNumber &- 1) }
+            d.validity = q != UInt8(ascii: "0")
         }
-        d.satellites = try f.next().satellites()
-        d.hdop = try f.next().hdop()
-        d.altitudeM = try f.next().altitudeM()
+        d.satellites = try f.satellites()
+        d.hdop = try f.hdop()
+        d.altitudeM = try f.altitudeM()
         return d
     }
 }

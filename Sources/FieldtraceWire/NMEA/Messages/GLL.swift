@@ -6,8 +6,8 @@ enum NMEAGLL {
     static func parse(_ f: inout NMEAFields) throws(NMEAError) -> NMEASentenceData {
         var d = NMEASentenceData()
         d.position = try NMEAPosition.read(&f)
-        d.timeOfDayMs = try f.next().timeOfDayMs()
-        d.validity = try f.next().status()
+        d.timeOfDayMs = try f.timeOfDayMs()
+        d.validity = try f.status()
         return d
     }
 }

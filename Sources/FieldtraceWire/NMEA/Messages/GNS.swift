@@ -8,7 +8,7 @@ enum NMEAGNS {
     @inline(__always)
     static func parse(_ f: inout NMEAFields) throws(NMEAError) -> NMEASentenceData {
         var d = NMEASentenceData()
-        d.timeOfDayMs = try f.next().timeOfDayMs()
+        d.timeOfDayMs = try f.timeOfDayMs()
         d.position = try NMEAPosition.read(&f)
         let mode = f.next()
         if !mode.isEmpty {
@@ -20,9 +20,9 @@ enum NMEAGNS {
             }
             d.validity = anyFix
         }
-        d.satellites = try f.next().satellites()
-        d.hdop = try f.next().hdop()
-        d.altitudeM = try f.next().altitudeM()
+        d.satellites = try f.satellites()
+        d.hdop = try f.hdop()
+        d.altitudeM = try f.altitudeM()
         return d
     }
 }

@@ -5,14 +5,16 @@
 /// navigational status (4.1+). The last four are not used.
 enum NMEARMC {
     @inline(__always)
-    static func parse(_ f: inout NMEAFields, referenceYear: Int) throws(NMEAError) -> NMEASentenceData {
+    static func parse(
+        _ f: inout NMEAFields, referenceYear: Int, dateCache: inout NMEADateCache
+    ) throws(NMEAError) -> NMEASentenceData {
         var d = NMEASentenceData()
-        d.timeOfDayMs = try f.next().timeOfDayMs()
-        d.validity = try f.next().status()
+        d.timeOfDayMs = try f.timeOfDayMs()
+        d.validity = try f.status()
         d.position = try NMEAPosition.read(&f)
-        d.speedMps = try f.next().speedKnotsAsMps()
-        d.courseDeg = try f.next().courseDeg()
-        d.dayNumber = try NMEADate.ddmmyy(f.next(), referenceYear: referenceYear)
+        d.speedMps = try f.speedKnotsAsMps()
+        d.courseDeg = try f.courseDeg()
+        d.dayNumber = try NMEADate.ddmmyy(&f, referenceYear: referenceYear, cache: &dateCache)
         return d
     }
 }

@@ -8,21 +8,21 @@ enum NMEAZDA {
     @inline(__always)
     static func parse(_ f: inout NMEAFields) throws(NMEAError) -> NMEASentenceData {
         var d = NMEASentenceData()
-        d.timeOfDayMs = try f.next().timeOfDayMs()
-        let dayField = f.next()
-        let monthField = f.next()
-        let yearField = f.next()
-        let day = try dayField.unsigned()
-        let month = try monthField.unsigned()
-        let year = try yearField.unsigned()
+        d.timeOfDayMs = try f.timeOfDayMs()
+        let dayField = f.fieldNumber
+        let day = try f.unsigned()
+        let month = try f.unsigned()
+        let yearStart = f.position
+        let year = try f.unsigned()
+        let yearDigits = f.position &- 1 &- yearStart
         switch (day, month, year) {
         case (nil, nil, nil): break
         case (let day?, let month?, let year?):
-            guard yearField.count == 4, years.contains(year),
+            guard yearDigits == 4, years.contains(year),
                 let days = NMEADate.dayNumber(year: year, month: month, day: day)
             else { throw .badTime }
             d.dayNumber = days
-        default: throw .badTime
+        default: throw .badField(field: dayField)
         }
         return d
     }

@@ -19,7 +19,14 @@ enum TeltonikaIMEI {
     /// `String` is built per datagram for a device that keeps its IMEI).
     @inline(__always)
     static func deviceID(_ digits: UnsafeRawBufferPointer, reusing current: DeviceID?) -> DeviceID? {
-        if let current, current.rawValue.utf8.elementsEqual(digits) { return current }
+        if let current, sameBytes(current.rawValue, digits) { return current }
         return DeviceID(ascii: digits)
+    }
+
+    /// Whether `text` is exactly `bytes` (UTF-8), compared over contiguous storage.
+    @inline(__always)
+    static func sameBytes(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in utf8.count == bytes.count && utf8.elementsEqual(bytes) }
     }
 }
