@@ -6,6 +6,9 @@
 public struct DeviceID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let rawValue: String
 
+    @usableFromInline
+    init(unchecked rawValue: String) { self.rawValue = rawValue }
+
     /// Validates `rawValue`; `nil` when it is empty, too long or holds a disallowed byte.
     public init?(_ rawValue: String) {
         guard Self.isValid(rawValue.utf8) else { return nil }
@@ -13,12 +16,15 @@ public struct DeviceID: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// Validates and decodes ASCII bytes; `nil` when they are not a valid identity.
+    @inlinable
     public init?(ascii bytes: some Collection<UInt8>) {
         guard Self.isValid(bytes) else { return nil }
-        self.rawValue = String(decoding: bytes, as: UTF8.self)
+        // Specialised at the call site (@inlinable), so no per-byte generic dispatch.
+        self.init(unchecked: String(decoding: bytes, as: UTF8.self))
     }
 
     /// Whether `bytes` form a valid identity.
+    @inlinable
     public static func isValid(_ bytes: some Collection<UInt8>) -> Bool {
         let count = bytes.count
         guard count >= 1, count <= Limits.deviceIDMaxBytes else { return false }

@@ -55,8 +55,16 @@ public enum ISO8601 {
     ///
     /// A missing zone means UTC (phone apps that omit it send UTC). Fractions beyond
     /// milliseconds are truncated. Returns `nil` on any syntax or range error.
+    @inlinable
     public static func parse(_ text: some Collection<UInt8>) -> Int64? {
-        let b = Array(text)
+        if let parsed = text.withContiguousStorageIfAvailable({ parse(UnsafeRawBufferPointer($0)) }) {
+            return parsed
+        }
+        return Array(text).withUnsafeBytes { parse($0) }
+    }
+
+    /// Parses from borrowed bytes, without copying them.
+    public static func parse(_ b: UnsafeRawBufferPointer) -> Int64? {
         var i = 0
         func number(_ width: Int) -> Int? {
             guard i + width <= b.count else { return nil }

@@ -40,6 +40,12 @@ def main() -> None:
             else:
                 open(os.path.join(corpus, f"{folder}-{count}"), "wb").write(data)
                 count += 1
+                if folder == "osmand":
+                    # One request per line: each is a seed of its own.
+                    for line in data.splitlines():
+                        if line.strip() and not line.startswith(b"#"):
+                            open(os.path.join(corpus, f"{folder}-{count}"), "wb").write(line)
+                            count += 1
     print(f"seeded {count} inputs", file=sys.stderr)
 
 

@@ -7,8 +7,10 @@ public struct WireOutput: Sendable {
     /// Fixes in arrival order.
     public var fixes: [Fix] = []
     /// All replies, back to back; `replyEnds[i]` is where reply `i` ends.
-    public private(set) var replyBytes: [UInt8] = []
-    public private(set) var replyEnds: [Int] = []
+    public var replyBytes: [UInt8] { storedReplyBytes }
+    public var replyEnds: [Int] { storedReplyEnds }
+    @usableFromInline var storedReplyBytes: [UInt8] = []
+    @usableFromInline var storedReplyEnds: [Int] = []
     /// The identity the stream established during this batch, if it did.
     public var identity: DeviceID?
     /// Cumulative counters (not cleared by `clearBatch`).
@@ -26,16 +28,17 @@ public struct WireOutput: Sendable {
     /// The replies, one slice each, in order.
     public var replies: [ArraySlice<UInt8>] {
         var start = 0
-        return replyEnds.map { end in
+        return storedReplyEnds.map { end in
             defer { start = end }
-            return replyBytes[start..<end]
+            return storedReplyBytes[start..<end]
         }
     }
 
-    /// Appends one reply.
+    /// Appends one reply. Inlinable so the copy is specialised for the caller's collection.
+    @inlinable
     public mutating func appendReply(_ bytes: some Sequence<UInt8>) {
-        replyBytes.append(contentsOf: bytes)
-        replyEnds.append(replyBytes.count)
+        storedReplyBytes.append(contentsOf: bytes)
+        storedReplyEnds.append(storedReplyBytes.count)
     }
 
     /// Appends one fix and counts it.
@@ -54,8 +57,8 @@ public struct WireOutput: Sendable {
     /// Clears fixes, replies, identity, rejections and `shouldClose`, keeping capacity and counters.
     public mutating func clearBatch() {
         fixes.removeAll(keepingCapacity: true)
-        replyBytes.removeAll(keepingCapacity: true)
-        replyEnds.removeAll(keepingCapacity: true)
+        storedReplyBytes.removeAll(keepingCapacity: true)
+        storedReplyEnds.removeAll(keepingCapacity: true)
         identity = nil
         rejections.removeAll(keepingCapacity: true)
         shouldClose = false

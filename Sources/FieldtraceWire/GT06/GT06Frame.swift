@@ -75,7 +75,7 @@ public enum GT06Framer {
         guard bytes[total - 2] == 0x0D, bytes[total - 1] == 0x0A else { throw .badStop }
         let crcEnd = total - 4
         let actual = UInt16(bytes[crcEnd]) << 8 | UInt16(bytes[crcEnd + 1])
-        let expected = GT06CRC.checksum(UnsafeRawBufferPointer(rebasing: bytes[2..<crcEnd]))
+        let expected = Checksums.crc16X25(UnsafeRawBufferPointer(rebasing: bytes[2..<crcEnd]))
         guard expected == actual else { throw .badCRC(expected: expected, actual: actual, frameBytes: total) }
         let serialAt = crcEnd - 2
         return GT06Frame(

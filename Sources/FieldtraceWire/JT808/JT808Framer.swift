@@ -126,65 +126,34 @@ struct JT808Framer {
         check = 0
     }
 
+    /// The scan's registers: kept in a value the hot loop owns (not in variables a closure
+    /// captures, which would live in memory).
+    private struct Scan {
+        var i: Int
+        var n: Int
+        var raw: Int
+        var check: UInt8
+        var escaped: Bool
+        var reopenedAt = -1
+        var outcome = Outcome.needMore
+    }
+
     /// Un-escapes frame bytes until the closing `0x7E`, an error, or the end of `bytes`.
     private mutating func scan(
         _ bytes: UnsafeRawBufferPointer, offset: inout Int, streamOffset: Int
     ) throws(JT808Error) -> JT808Frame? {
         let limit = maxFrameBytes
-        var i = offset
-        var n = count
-        var raw = rawBytes
-        var x = check
-        var escaped = state == .escape
-        var reopenedAt = -1
-        var outcome = Outcome.needMore
-        buffer.withUnsafeMutableBufferPointer { out in
-            while i < bytes.count {
-                let b = bytes[i]
-                i += 1
-                raw += 1
-                if b &- 0x7D < 2 || escaped {
-                    if b == 0x7E {
-                        if escaped {
-                            outcome = .badEscape(b)
-                            return
-                        }
-                        if n == 0 {  // 0x7E 0x7E: this one opens the frame
-                            raw = 1
-                            reopenedAt = i - 1
-                            continue
-                        }
-                        outcome = .closed
-                        return
-                    }
-                    if raw >= limit {  // no room left for the closing 0x7E
-                        outcome = .tooLong
-                        return
-                    }
-                    if escaped {
-                        escaped = false
-                        guard b == 0x01 || b == 0x02 else {
-                            outcome = .badEscape(b)
-                            return
-                        }
-                        let value: UInt8 = b == 0x01 ? 0x7D : 0x7E
-                        out[n] = value
-                        n += 1
-                        x ^= value
-                    } else {
-                        escaped = true
-                    }
-                    continue
-                }
-                if raw >= limit {
-                    outcome = .tooLong
-                    return
-                }
-                out[n] = b
-                n += 1
-                x ^= b
-            }
+        let start = Scan(i: offset, n: count, raw: rawBytes, check: check, escaped: state == .escape)
+        let result = buffer.withUnsafeMutableBufferPointer { out in
+            Self.unescape(bytes, into: out, limit: limit, start)
         }
+        let i = result.i
+        let n = result.n
+        let x = result.check
+        let escaped = result.escaped
+        let reopenedAt = result.reopenedAt
+        let outcome = result.outcome
+        let raw = result.raw
         offset = i
         count = n
         rawBytes = raw
@@ -221,6 +190,129 @@ struct JT808Framer {
             state = .discarding(.frameTooLong(limitBytes: limit))
             return nil
         }
+    }
+
+    /// The hot loop: un-escapes from `bytes[start.i...]` into `out[start.n...]` with a running
+    /// XOR, until the closing `0x7E`, an error or the end of `bytes`. Every write stays below
+    /// `limit` (the buffer's size): the escaped byte count `raw` always exceeds `n`.
+    private static func unescape(
+        _ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>, limit: Int, _ start: Scan
+    ) -> Scan {
+        var s = start
+        guard let src = bytes.baseAddress, let base = out.baseAddress, out.count >= limit else { return s }
+        let dst = UnsafeMutableRawPointer(base)
+        let end = bytes.count
+        var i = s.i
+        var n = s.n
+        var raw = s.raw
+        var x = s.check
+        var escaped = s.escaped
+        var wide: UInt64 = 0
+        var outcome = Outcome.needMore
+        var reopenedAt = -1
+        scanning: while i < end {
+            if !escaped {
+                // Eight bytes at a time while none is 0x7D or 0x7E (most frames have none) and
+                // the cap leaves room for them and the closing 0x7E.
+                let stop = min(end, i &+ max(0, limit &- 1 &- raw))
+                let from = i
+                while i &+ 8 <= stop {
+                    let w = src.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let special = flagOrEscapeMask(UInt64(littleEndian: w))
+                    dst.storeBytes(of: w, toByteOffset: n, as: UInt64.self)
+                    if special != 0 {
+                        // Keep the plain bytes before the first 0x7D/0x7E (the lowest flagged
+                        // byte is exact); the byte loop takes it from there.
+                        let k = special.trailingZeroBitCount &>> 3
+                        wide ^= UInt64(littleEndian: w) & ((1 &<< (k &<< 3)) &- 1)
+                        n &+= k
+                        i &+= k
+                        break
+                    }
+                    wide ^= w
+                    n &+= 8
+                    i &+= 8
+                }
+                raw &+= i &- from
+                if i >= end { break }
+            }
+            let b = src.load(fromByteOffset: i, as: UInt8.self)
+            i &+= 1
+            raw &+= 1
+            if b &- 0x7D < 2 || escaped {
+                if b == 0x7E {
+                    if escaped {
+                        outcome = .badEscape(b)
+                        break scanning
+                    }
+                    if n == 0 {  // 0x7E 0x7E: this one opens the frame
+                        raw = 1
+                        reopenedAt = i &- 1
+                        continue
+                    }
+                    outcome = .closed
+                    break scanning
+                }
+                if raw >= limit {  // no room left for the closing 0x7E
+                    outcome = .tooLong
+                    break scanning
+                }
+                if escaped {
+                    escaped = false
+                    guard b == 0x01 || b == 0x02 else {
+                        outcome = .badEscape(b)
+                        break scanning
+                    }
+                    let value: UInt8 = b == 0x01 ? 0x7D : 0x7E
+                    dst.storeBytes(of: value, toByteOffset: n, as: UInt8.self)
+                    n &+= 1
+                    x ^= value
+                } else {
+                    escaped = true
+                }
+                continue
+            }
+            if raw >= limit {
+                outcome = .tooLong
+                break scanning
+            }
+            dst.storeBytes(of: b, toByteOffset: n, as: UInt8.self)
+            n &+= 1
+            x ^= b
+        }
+        s.i = i
+        s.n = n
+        s.raw = raw
+        s.check = x ^ fold(wide)
+        s.escaped = escaped
+        s.reopenedAt = reopenedAt
+        s.outcome = outcome
+        return s
+    }
+
+    /// Whether any byte of `w` is `0x7D` or `0x7E`.
+    @inline(__always)
+    static func hasFlagOrEscape(_ w: UInt64) -> Bool { flagOrEscapeMask(w) != 0 }
+
+    /// The zero-byte test on `w` XOR `0x7D…` and XOR `0x7E…`: bit 7 of a byte is set where that
+    /// byte is `0x7D` or `0x7E`, exactly for the lowest such byte (borrows can flag bytes above
+    /// it, never below).
+    @inline(__always)
+    static func flagOrEscapeMask(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let a = w ^ 0x7D7D_7D7D_7D7D_7D7D
+        let b = w ^ 0x7E7E_7E7E_7E7E_7E7E
+        return ((a &- ones) & ~a | (b &- ones) & ~b) & highs
+    }
+
+    /// The XOR of the eight bytes of `w`.
+    @inline(__always)
+    static func fold(_ w: UInt64) -> UInt8 {
+        var v = w ^ (w >> 32)
+        v ^= v >> 16
+        v ^= v >> 8
+        return UInt8(truncatingIfNeeded: v)
     }
 
     /// A bad frame ended at the `0x7E` at `position`; that byte may open the next frame.

@@ -49,30 +49,35 @@ public struct JT808Header: Sendable, Hashable {
     @inlinable public var is2019: Bool { attributes & 0x4000 != 0 }
 
     /// Reads a header; the phone number is checked to be BCD.
+    @inline(__always)
     public static func read(_ cursor: inout ByteCursor) throws(JT808Error) -> JT808Header {
-        var header: JT808Header
-        do throws(ByteCursorError) {
-            let start = cursor.offset
-            let messageID = try cursor.readUInt16()
-            let attributes = try cursor.readUInt16()
-            let is2019 = attributes & 0x4000 != 0
-            let version = is2019 ? try cursor.readUInt8() : 0
-            let phone = JT808Phone(try cursor.readBytes(is2019 ? 10 : 6))
-            let serial = try cursor.readUInt16()
-            var count: UInt16 = 0
-            var index: UInt16 = 0
-            if attributes & 0x2000 != 0 {
-                count = try cursor.readUInt16()
-                index = try cursor.readUInt16()
-            }
-            header = JT808Header(
-                messageID: messageID, attributes: attributes, protocolVersion: version, phone: phone, serial: serial,
-                packageCount: count, packageIndex: index)
-            header.byteCount = cursor.offset - start
-        } catch {
-            throw .overrun(error)
+        let bytes = cursor.bytes
+        let start = cursor.offset
+        let available = bytes.count - start
+        guard available >= 4 else { throw .truncated(neededBytes: 4, availableBytes: available) }
+        let attributes = UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: start + 2, as: UInt16.self))
+        let is2019 = attributes & 0x4000 != 0
+        let isSplit = attributes & 0x2000 != 0
+        let needed = (is2019 ? 17 : 12) + (isSplit ? 4 : 0)
+        guard available >= needed else { throw .truncated(neededBytes: needed, availableBytes: available) }
+        func u16(_ at: Int) -> UInt16 {
+            UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: start + at, as: UInt16.self))
         }
-        guard header.phone.isBCD else { throw .badPhoneNumber }
+        // The phone number is read 8 bytes at a time; a 6-byte one is followed by the serial.
+        let phoneAt = is2019 ? 5 : 4
+        let word = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: start + phoneAt, as: UInt64.self))
+        let phone =
+            is2019
+            ? JT808Phone(high: word, low: u16(13), byteCount: 10)
+            : JT808Phone(high: word & 0xFFFF_FFFF_FFFF_0000, low: 0, byteCount: 6)
+        guard phone.isBCD else { throw .badPhoneNumber }
+        let serialAt = is2019 ? 15 : 10
+        var header = JT808Header(
+            messageID: u16(0), attributes: attributes, protocolVersion: is2019 ? bytes[start + 4] : 0, phone: phone,
+            serial: u16(serialAt), packageCount: isSplit ? u16(serialAt + 2) : 0,
+            packageIndex: isSplit ? u16(serialAt + 4) : 0)
+        header.byteCount = needed
+        cursor.offset = start + needed
         return header
     }
 }
@@ -86,6 +91,12 @@ public struct JT808Phone: Sendable, Hashable {
     public var low: UInt16
     /// 6 or 10.
     public var byteCount: Int
+
+    init(high: UInt64, low: UInt16, byteCount: Int) {
+        self.high = high
+        self.low = low
+        self.byteCount = byteCount
+    }
 
     /// Takes 6 or 10 raw BCD bytes.
     public init(_ bytes: UnsafeRawBufferPointer) {
@@ -112,13 +123,16 @@ public struct JT808Phone: Sendable, Hashable {
         i < 8 ? UInt8(truncatingIfNeeded: high >> (56 - 8 * i)) : UInt8(truncatingIfNeeded: low >> (8 * (9 - i)))
     }
 
-    /// Whether every nibble is a decimal digit.
-    public var isBCD: Bool {
-        for i in 0..<byteCount {
-            let b = byte(i)
-            if b >> 4 > 9 || b & 0x0F > 9 { return false }
-        }
-        return true
+    /// Whether every nibble is a decimal digit (unused bytes are zero, so they pass).
+    public var isBCD: Bool { !Self.hasNonDecimalNibble(high) && !Self.hasNonDecimalNibble(UInt64(low)) }
+
+    /// Whether a nibble of `w` is above 9: each nibble plus 6 carries into bit 4 exactly then.
+    static func hasNonDecimalNibble(_ w: UInt64) -> Bool {
+        let nibbles: UInt64 = 0x0F0F_0F0F_0F0F_0F0F
+        let six: UInt64 = 0x0606_0606_0606_0606
+        let low = (w & nibbles) &+ six
+        let high = ((w >> 4) & nibbles) &+ six
+        return (low | high) & 0x1010_1010_1010_1010 != 0
     }
 
     /// The number as decimal digits, leading zeros kept as sent (`013912345678`).

@@ -15,9 +15,8 @@ struct JT808Session {
     private var lastPhone: JT808Phone?
     private var lastDevice: DeviceID?
     private var lastAllowed = false
-    /// The receive time of the current call and its UTC year (the two-digit year reference).
-    private var receivedMs: Int64 = .min
-    private var referenceYear = 2000
+    /// The receive time of the current call, its year (the two-digit year reference), a date cache.
+    private var clock = JT808Clock()
 
     init(configuration: WireConfiguration) {
         authCode = Array(configuration.jt808AuthCode.utf8)
@@ -25,11 +24,7 @@ struct JT808Session {
         maxRejectionsKept = configuration.maxRejectionsKept
     }
 
-    mutating func setClock(_ ms: Int64) {
-        guard ms != receivedMs else { return }
-        receivedMs = ms
-        referenceYear = UTCTime.components(ms).year
-    }
+    mutating func setClock(_ ms: Int64) { clock.set(receivedMs: ms) }
 
     /// Handles one frame whose check passed: `frame` is header, body and check byte.
     mutating func handle(frame: UnsafeRawBufferPointer, offset: Int, into output: inout WireOutput) {
@@ -85,7 +80,8 @@ struct JT808Session {
         }
         var dropped = 0
         defer { countDropped(dropped, into: &output) }
-        guard let whole = try reassembly.add(header: header, body: body, receivedMs: receivedMs, dropped: &dropped)
+        guard
+            let whole = try reassembly.add(header: header, body: body, receivedMs: clock.receivedMs, dropped: &dropped)
         else {
             JT808GeneralReply.write(to: header, result: .success, writer: &writer, into: &output)
             return
@@ -113,6 +109,7 @@ struct JT808Session {
     }
 
     /// The terminal's identity; throws `deviceRefused` when the registry refuses it.
+    @inline(__always)
     private mutating func resolve(_ phone: JT808Phone, into output: inout WireOutput) throws(JT808Error) -> DeviceID {
         if phone == lastPhone, let device = lastDevice {
             guard lastAllowed else { throw .deviceRefused }
@@ -136,7 +133,7 @@ struct JT808Session {
         switch header.messageID {
         case JT808Location.messageID:
             let location = try JT808Location.read(&cursor)
-            output.appendFix(try location.fix(device: device, receivedMs: receivedMs, referenceYear: referenceYear))
+            output.appendFix(try location.fix(device: device, clock: &clock))
             JT808GeneralReply.write(to: header, result: .success, writer: &writer, into: &output)
         case JT808BatchLocation.messageID:
             try batch(header, cursor: &cursor, device: device, frame: frame, offset: offset, into: &output)
@@ -181,7 +178,7 @@ struct JT808Session {
             do throws(JT808Error) {
                 let location = try JT808Location.read(&item)
                 output.appendFix(
-                    try location.fix(device: device, receivedMs: receivedMs, referenceYear: referenceYear, flags: flags)
+                    try location.fix(device: device, clock: &clock, flags: flags)
                 )
                 produced += 1
             } catch {

@@ -24,22 +24,26 @@ public struct JT808Time: Sendable, Hashable {
 
     /// Reads 6 BCD bytes; `badTime` when a nibble is not a decimal digit.
     public static func read(_ cursor: inout ByteCursor) throws(JT808Error) -> JT808Time {
-        let raw: UnsafeRawBufferPointer
-        do throws(ByteCursorError) {
-            raw = try cursor.readBytes(6)
-        } catch {
-            throw .overrun(error)
-        }
-        var v: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
-        var bad: UInt8 = 0
-        func digit(_ b: UInt8) -> UInt8 {
-            // A nibble above 9 has bit 3 set and bit 2 or 1 set.
-            bad |= (b >> 4 &+ 6) & 0x10 | ((b & 0x0F) &+ 6) & 0x10
-            return (b >> 4) &* 10 &+ (b & 0x0F)
-        }
-        v = (digit(raw[0]), digit(raw[1]), digit(raw[2]), digit(raw[3]), digit(raw[4]), digit(raw[5]))
-        guard bad == 0 else { throw .badTime }
-        return JT808Time(year: v.0, month: v.1, day: v.2, hour: v.3, minute: v.4, second: v.5)
+        guard cursor.remaining >= 6 else { throw .truncated(neededBytes: 6, availableBytes: cursor.remaining) }
+        let time = try decode(cursor.bytes, at: cursor.offset)
+        cursor.offset += 6
+        return time
+    }
+
+    /// Decodes the 6 BCD bytes at `offset`, which the caller has checked are present: one
+    /// 48-bit word, its nibbles checked at once.
+    @inline(__always)
+    static func decode(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(JT808Error) -> JT808Time {
+        precondition(offset >= 0 && offset + 6 <= bytes.count, "time outside its bytes")
+        let high = UInt64(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        let low = UInt64(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)))
+        let w = high << 16 | low
+        guard !JT808Phone.hasNonDecimalNibble(w) else { throw .badTime }
+        // Each byte 16h + l becomes 10h + l: subtract 6h (at most 54, so no borrow between bytes).
+        let binary = w &- 6 &* ((w >> 4) & 0x0F0F_0F0F_0F0F)
+        func byte(_ shift: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: binary >> shift) }
+        return JT808Time(
+            year: byte(40), month: byte(32), day: byte(24), hour: byte(16), minute: byte(8), second: byte(0))
     }
 
     /// Milliseconds since the Unix epoch, UTC (Beijing time minus 8 hours), with the two-digit
@@ -68,5 +72,53 @@ public struct JT808Time: Sendable, Hashable {
             best = later
         }
         return best
+    }
+}
+
+/// The receive-time context for turning JT/T 808 times into UTC on the fix path: the reference
+/// year for two-digit years (from `receivedMs`), and the last date converted. Consecutive
+/// reports share their date, so the calendar arithmetic runs about once a day per connection
+/// instead of once per fix. Gives exactly `JT808Time.utcMs(referenceYear:)`.
+struct JT808Clock {
+    private(set) var receivedMs: Int64
+    private(set) var referenceYear: Int
+    /// `yy << 16 | mm << 8 | dd` of the cached date; `UInt32.max` when none.
+    private var dateKey = UInt32.max
+    /// UTC milliseconds of the cached date's Beijing midnight.
+    private var midnightMs: Int64 = 0
+
+    init(receivedMs: Int64, referenceYear: Int) {
+        self.receivedMs = receivedMs
+        self.referenceYear = referenceYear
+    }
+
+    init() { self.init(receivedMs: .min, referenceYear: 2000) }
+
+    /// Sets "now"; a new year of reference drops the cached date.
+    mutating func set(receivedMs ms: Int64) {
+        guard ms != receivedMs else { return }
+        receivedMs = ms
+        let year = UTCTime.components(ms).year
+        if year != referenceYear {
+            referenceYear = year
+            dateKey = .max
+        }
+    }
+
+    /// UTC milliseconds of a Beijing time; `nil` for an impossible date or time of day.
+    @inline(__always)
+    mutating func utcMs(_ t: JT808Time) -> Int64? {
+        guard t.hour < 24, t.minute < 60, t.second <= 60 else { return nil }
+        let key = UInt32(t.year) << 16 | UInt32(t.month) << 8 | UInt32(t.day)
+        if key != dateKey {
+            guard
+                let midnight = UTCTime.epochMs(
+                    year: JT808Time.fullYear(Int(t.year), referenceYear: referenceYear), month: Int(t.month),
+                    day: Int(t.day))
+            else { return nil }
+            dateKey = key
+            midnightMs = midnight - JT808Time.beijingOffsetMs
+        }
+        return midnightMs + Int64(t.hour) * 3_600_000 + Int64(t.minute) * 60_000 + Int64(t.second) * 1000
     }
 }

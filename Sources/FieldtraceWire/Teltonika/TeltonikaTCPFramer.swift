@@ -48,7 +48,7 @@ enum TeltonikaTCPFramer {
         let end = packet.count - crcBytes
         let data = UnsafeRawBufferPointer(rebasing: packet[packetHeaderBytes..<end])
         let expected = UInt16(bigEndian: packet.loadUnaligned(fromByteOffset: end + 2, as: UInt16.self))
-        let actual = TeltonikaCRC.crc16IBM(data)
+        let actual = Checksums.crc16IBM(data)
         guard actual == expected else { throw .badCRC(expected: expected, actual: actual) }
         return data
     }

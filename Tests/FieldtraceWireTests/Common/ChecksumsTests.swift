@@ -1,3 +1,4 @@
+import FieldtraceTestSupport
 import FieldtraceWire
 import Testing
 
@@ -7,6 +8,27 @@ import Testing
     // The standard check values of the CRC catalogue for "123456789".
     @Test func crc16IBMCheckValue() { #expect(Checksums.crc16IBM(check) == 0xBB3D) }
     @Test func crc16X25CheckValue() { #expect(Checksums.crc16X25(check) == 0x906E) }
+
+    /// The sliced CRCs equal the byte-at-a-time reference for every length and alignment.
+    @Test func slicedCRCsMatchTheBytewiseReference() {
+        var rng = SeededRandom(seed: 42)
+        let bytes = (0..<300).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        for start in 0..<9 {
+            for length in 0..<(bytes.count - start) {
+                let slice = Array(bytes[start..<(start + length)])
+                let (ibm, x25) = bytes.withUnsafeBytes { raw in
+                    let part = UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)])
+                    return (Checksums.crc16IBM(part), Checksums.crc16X25(part))
+                }
+                let ibmReference = Checksums.crc16Bytewise(
+                    slice, table: Checksums.crc16IBMTable, initial: 0, finalXor: 0)
+                let x25Reference = Checksums.crc16Bytewise(
+                    slice, table: Checksums.crc16X25Table, initial: 0xFFFF, finalXor: 0xFFFF)
+                #expect(ibm == ibmReference, "start \(start) length \(length)")
+                #expect(x25 == x25Reference, "start \(start) length \(length)")
+            }
+        }
+    }
 
     @Test func nmeaXor() {
         // $GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47 (the classic example)

@@ -58,3 +58,28 @@ import Testing
         #expect(JT808Time.fullYear(5, referenceYear: 2099) == 2105)
     }
 }
+
+@Suite struct JT808ClockTests {
+    @Test func clockGivesExactlyTheTimeRule() {
+        var rng = SeededRandom(seed: 86_400)
+        var clock = JT808Clock()
+        clock.set(receivedMs: DecoderHarness.defaultReceivedMs)
+        for _ in 0..<20_000 {
+            // Mostly valid fields, sometimes out of range; dates repeat often (the cache path).
+            let time = JT808Time(
+                year: UInt8(rng.next() % 100), month: UInt8(rng.next() % 14), day: UInt8(rng.next() % 33),
+                hour: UInt8(rng.next() % 26), minute: UInt8(rng.next() % 62), second: UInt8(rng.next() % 62))
+            for t in [
+                time, JT808Time(year: time.year, month: time.month, day: time.day, hour: 3, minute: 4, second: 5),
+            ] {
+                #expect(clock.utcMs(t) == t.utcMs(referenceYear: clock.referenceYear), "\(t)")
+            }
+        }
+        // A new reference year (another century's nearest year) drops the cached date.
+        let t = JT808Time(year: 99, month: 1, day: 1, hour: 0, minute: 0, second: 0)
+        let before = clock.utcMs(t)
+        clock.set(receivedMs: 4_102_444_800_000)  // 2100
+        #expect(clock.utcMs(t) != before)
+        #expect(clock.utcMs(t) == t.utcMs(referenceYear: 2100))
+    }
+}

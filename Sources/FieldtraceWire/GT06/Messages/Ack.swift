@@ -15,7 +15,9 @@ public enum GT06Ack {
     ) {
         let serialHigh = UInt8(serial >> 8)
         let serialLow = UInt8(serial & 0xFF)
-        let crc = GT06CRC.checksum(0x05, protocolNumber, serialHigh, serialLow)
+        let crc = withUnsafeBytes(of: (UInt8(0x05), protocolNumber, serialHigh, serialLow)) {
+            Checksums.crc16X25($0)
+        }
         return (0x78, 0x78, 0x05, protocolNumber, serialHigh, serialLow, UInt8(crc >> 8), UInt8(crc & 0xFF), 0x0D, 0x0A)
     }
 

@@ -21,10 +21,6 @@ enum JT808GeneralReply {
     static func write(
         to header: JT808Header, result: Result, writer: inout JT808FrameWriter, into output: inout WireOutput
     ) {
-        writer.begin(messageID: messageID, to: header)
-        writer.appendUInt16(header.serial)
-        writer.appendUInt16(header.messageID)
-        writer.appendUInt8(result.rawValue)
-        writer.finish(headerBytes: JT808FrameWriter.headerBytes(for: header), into: &output)
+        writer.writeGeneralReply(to: header, result: result.rawValue, into: &output)
     }
 }

@@ -39,50 +39,53 @@ public struct JT808Location: Sendable, Hashable {
     @inlinable public var isAccOn: Bool { status & 0x1 != 0 }
 
     /// Reads a whole body: the cursor must end exactly at the last item.
+    @inline(__always)
     public static func read(_ cursor: inout ByteCursor) throws(JT808Error) -> JT808Location {
-        var location: JT808Location
-        do throws(ByteCursorError) {
-            let alarm = try cursor.readUInt32()
-            let status = try cursor.readUInt32()
-            let lat = try cursor.readUInt32()
-            let lon = try cursor.readUInt32()
-            let alt = try cursor.readUInt16()
-            let speed = try cursor.readUInt16()
-            let direction = try cursor.readUInt16()
-            location = JT808Location(
-                alarm: alarm, status: status, latitudeE6: lat, longitudeE6: lon, altitudeM: alt, speedDeciKmh: speed,
-                direction: direction, time: JT808Time(year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0))
-        } catch {
-            throw .overrun(error)
+        let bytes = cursor.bytes
+        let start = cursor.offset
+        let available = bytes.count - start
+        guard available >= fixedBytes else { throw .truncated(neededBytes: fixedBytes, availableBytes: available) }
+        func u32(_ at: Int) -> UInt32 {
+            UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: start + at, as: UInt32.self))
         }
-        location.time = try JT808Time.read(&cursor)
+        func u16(_ at: Int) -> UInt16 {
+            UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: start + at, as: UInt16.self))
+        }
+        var location = JT808Location(
+            alarm: u32(0), status: u32(4), latitudeE6: u32(8), longitudeE6: u32(12), altitudeM: u16(16),
+            speedDeciKmh: u16(18), direction: u16(20), time: try JT808Time.decode(bytes, at: start + 22))
+        cursor.offset = start + fixedBytes
         try location.readItems(&cursor)
         return location
     }
 
+    @inline(__always)
     private mutating func readItems(_ cursor: inout ByteCursor) throws(JT808Error) {
-        while !cursor.isAtEnd {
-            guard cursor.remaining >= 2 else { throw .badBodyLength(declared: 2, actual: cursor.remaining) }
-            let id = cursor.bytes[cursor.offset]
-            let length = Int(cursor.bytes[cursor.offset + 1])
-            cursor.offset += 2
-            guard length <= cursor.remaining else { throw .badBodyLength(declared: length, actual: cursor.remaining) }
-            let value = cursor.offset
-            cursor.offset += length
+        let bytes = cursor.bytes
+        let end = bytes.count
+        var o = cursor.offset
+        while o < end {
+            guard end - o >= 2 else { throw .badBodyLength(declared: 2, actual: end - o) }
+            let id = bytes[o]
+            let length = Int(bytes[o + 1])
+            o += 2
+            guard length <= end - o else { throw .badBodyLength(declared: length, actual: end - o) }
             switch id {
             case 0x01:
                 guard length == 4 else { throw .badBodyLength(declared: length, actual: 4) }
-                mileageDeciKm = cursor.bytes.loadUnaligned(fromByteOffset: value, as: UInt32.self).bigEndian
+                mileageDeciKm = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self))
             case 0x30:
                 guard length == 1 else { throw .badBodyLength(declared: length, actual: 1) }
-                signal = cursor.bytes[value]
+                signal = bytes[o]
             case 0x31:
                 guard length == 1 else { throw .badBodyLength(declared: length, actual: 1) }
-                satellites = cursor.bytes[value]
+                satellites = bytes[o]
             default:
                 break
             }
+            o += length
         }
+        cursor.offset = o
     }
 
     /// The fix this report describes.
@@ -94,10 +97,18 @@ public struct JT808Location: Sendable, Hashable {
     public func fix(
         device: DeviceID, receivedMs: Int64, referenceYear: Int, flags extraFlags: FixFlags = []
     ) throws(JT808Error) -> Fix {
+        var clock = JT808Clock(receivedMs: receivedMs, referenceYear: referenceYear)
+        return try fix(device: device, clock: &clock, flags: extraFlags)
+    }
+
+    /// `fix(device:receivedMs:referenceYear:flags:)` with a connection's clock (date cache).
+    @inline(__always)
+    func fix(device: DeviceID, clock: inout JT808Clock, flags extraFlags: FixFlags = []) throws(JT808Error) -> Fix {
         guard latitudeE6 <= 90_000_000, longitudeE6 <= 180_000_000 else {
             throw .badCoordinate(latitudeE6: latitudeE6, longitudeE6: longitudeE6)
         }
-        guard let local = time.utcMs(referenceYear: referenceYear) else { throw .badTime }
+        guard let local = clock.utcMs(time) else { throw .badTime }
+        let receivedMs = clock.receivedMs
         let (timeMs, corrected) = GPSWeekRollover.correct(local, referenceMs: receivedMs)
         var flags = extraFlags
         if isPositioned { flags.insert(.valid) }

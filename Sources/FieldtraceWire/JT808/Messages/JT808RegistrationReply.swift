@@ -20,10 +20,13 @@ enum JT808RegistrationReply {
         to header: JT808Header, result: Result, authCode: [UInt8], writer: inout JT808FrameWriter,
         into output: inout WireOutput
     ) {
-        writer.begin(messageID: messageID, to: header)
-        writer.appendUInt16(header.serial)
-        writer.appendUInt8(result.rawValue)
-        if result == .success { writer.appendBytes(authCode.prefix(maxAuthCodeBytes)) }
-        writer.finish(headerBytes: JT808FrameWriter.headerBytes(for: header), into: &output)
+        let code = result == .success ? min(authCode.count, maxAuthCodeBytes) : 0
+        writer.write(messageID: messageID, to: header, bodyCount: 3 + code, into: &output) { body in
+            body.storeBytes(of: header.serial.bigEndian, as: UInt16.self)
+            body.storeBytes(of: result.rawValue, toByteOffset: 2, as: UInt8.self)
+            authCode.withUnsafeBytes { bytes in
+                if code > 0, let source = bytes.baseAddress { (body + 3).copyMemory(from: source, byteCount: code) }
+            }
+        }
     }
 }

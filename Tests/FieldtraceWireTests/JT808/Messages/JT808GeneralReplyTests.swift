@@ -31,16 +31,41 @@ import Testing
         #expect(writer.serial == 4)
     }
 
-    @Test func platformSerialWraps() {
+    @Test func everySerialMatchesTheSpecEncoderAndWraps() {
+        // 65,537 replies: every platform serial (those holding 0x7D/0x7E bytes take the escaping
+        // path, the others the template path), then the wrap to 0.
         let encoder = JT808Encoder()
         var writer = JT808FrameWriter()
         var output = WireOutput()
-        let header = Self.header(encoder, id: 0x0002, serial: 1)
-        for _ in 0..<65_537 { JT808GeneralReply.write(to: header, result: .success, writer: &writer, into: &output) }
+        let header = Self.header(encoder, id: 0x0200, serial: 0x1234)
+        var mismatches = 0
+        for n in 0..<65_537 {
+            output.clearBatch()
+            JT808GeneralReply.write(to: header, result: .success, writer: &writer, into: &output)
+            let expected = encoder.generalReply(
+                platformSerial: UInt16(truncatingIfNeeded: n), replySerial: 0x1234, replyID: 0x0200, result: 0)
+            if Array(output.replies[0]) != expected { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
         #expect(writer.serial == 1)
+    }
+
+    @Test func versionByteNeedingEscapeTakesTheSlowPath() {
+        var encoder = JT808Encoder(phone: JT808Fixtures.phone2019, edition2019: true)
+        encoder.protocolVersion = 0x7E
+        var writer = JT808FrameWriter()
+        var output = WireOutput()
+        let bytes = encoder.header(messageID: 0x0002, bodyLength: 0, serial: 3)
+        let header = try! JT808Fixtures.parse(bytes) { (c: inout ByteCursor) throws(JT808Error) in
+            try JT808Header.read(&c)
+        }.get()
+        JT808GeneralReply.write(to: header, result: .success, writer: &writer, into: &output)
+        JT808GeneralReply.write(to: header, result: .unsupported, writer: &writer, into: &output)
         #expect(
-            Array(output.replies[65_536])
-                == encoder.generalReply(platformSerial: 0, replySerial: 1, replyID: 2, result: 0))
+            output.replies.map(Array.init) == [
+                encoder.generalReply(platformSerial: 0, replySerial: 3, replyID: 2, result: 0),
+                encoder.generalReply(platformSerial: 1, replySerial: 3, replyID: 2, result: 3),
+            ])
     }
 
     @Test func answers2019In2019() {
