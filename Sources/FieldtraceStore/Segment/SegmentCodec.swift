@@ -5,7 +5,7 @@ import FieldtraceCore
 /// Columns, in order: time, latitude, longitude, flags, source (always present), then receive
 /// lag (receive time minus fix time), altitude, speed, course, HDOP, accuracy and satellites,
 /// each with a presence map. Each column is transformed (delta or delta-of-delta, whichever packs
-/// smaller) and bit-packed in blocks of 128 (`BlockPacking`). Lossless for canonicalised fixes
+/// smaller) and bit-packed in blocks of 32 (`BlockPacking`). Lossless for canonicalised fixes
 /// (`Fix.canonicalized()`): decode returns exactly what was encoded.
 public enum SegmentEncoder {
     /// Encodes `fixes`, which must be non-empty, of one device, strictly increasing in time.
