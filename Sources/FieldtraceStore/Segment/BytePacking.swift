@@ -164,15 +164,19 @@ enum BlockPacking {
                 for i in start..<(start + n) { output[i] = lo }
             } else {
                 let byteCount = (n * width + 7) / 8
+                let blockStart = reader.offset
                 let packed = try reader.take(byteCount)
                 let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1
                 let base = packed.baseAddress!
                 let out = output.baseAddress! + start
+                // Bytes readable from the block's start: the block and whatever follows it in the
+                // body, so an 8-byte load near the block's end stays inside the buffer.
+                let readable = reader.bytes.count - blockStart
                 var bitOffset = 0
                 var i = 0
                 if width <= 56 {
                     // Fast path: one unaligned 8-byte load per value while 8 bytes remain.
-                    while i < n, (bitOffset >> 3) + 8 <= byteCount {
+                    while i < n, (bitOffset >> 3) + 8 <= readable {
                         let word = UInt64(
                             littleEndian: base.loadUnaligned(fromByteOffset: bitOffset >> 3, as: UInt64.self))
                         out[i] = lo &+ Int64(bitPattern: (word >> UInt64(bitOffset & 7)) & mask)

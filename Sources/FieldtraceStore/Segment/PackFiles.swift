@@ -1,3 +1,5 @@
+import Foundation
+
 /// Append-only pack files of segments in `segments/`: `000001.pack`, `000002.pack`, ...
 ///
 /// A segment is appended at the end of the current pack and synced before the catalog points
@@ -51,10 +53,24 @@ final class PackFiles {
         current = (name, file, try file.size())
     }
 
+    /// Read handles kept open between reads (a replay reads dozens of segments per pack).
+    private var readers: [String: StoreFile] = [:]
+    private let readersLock = NSLock()
+
     func read(file name: String, offset: Int, length: Int) throws -> [UInt8] {
-        let file = try fs.open(directory + "/" + name, create: false)
-        defer { file.close() }
-        return try file.read(at: offset, count: length)
+        readersLock.lock()
+        defer { readersLock.unlock() }
+        if readers[name] == nil {
+            if readers.count >= 64 { closeReaders() }
+            readers[name] = try fs.open(directory + "/" + name, create: false)
+        }
+        return try readers[name]!.read(at: offset, count: length)
+    }
+
+    /// Closes the cached read handles (lock held).
+    private func closeReaders() {
+        for file in readers.values { file.close() }
+        readers.removeAll()
     }
 
     func size(of name: String) throws -> Int {
@@ -65,6 +81,9 @@ final class PackFiles {
 
     /// Deletes a pack that no catalog row references any more.
     func remove(_ name: String) throws {
+        readersLock.lock()
+        readers.removeValue(forKey: name)?.close()
+        readersLock.unlock()
         if current?.name == name {
             current!.file.close()
             current = nil
@@ -78,5 +97,8 @@ final class PackFiles {
     func close() {
         current?.file.close()
         current = nil
+        readersLock.lock()
+        closeReaders()
+        readersLock.unlock()
     }
 }

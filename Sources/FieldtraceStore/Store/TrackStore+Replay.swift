@@ -5,8 +5,46 @@ extension TrackStore {
     /// first stored copy of a fix time wins), from segments of `level` and, at level 0, the
     /// fixes still buffered. Segments that overlap (late data lands in its own) are merged.
     public func replay(device: DeviceID, from: Int64 = .min, to: Int64 = .max, level: Int = 0) throws -> [Fix] {
+        let entries = try catalog.segments(device: device, level: level, from: from, to: to)
+        var buffered: [Fix] = []
+        if level == 0 {
+            lock.lock()
+            buffered = buffers[device]?.fixes.filter { $0.timeMs >= from && $0.timeMs <= to } ?? []
+            lock.unlock()
+        }
+        // The common case: segments that do not overlap and nothing buffered before their end.
+        // Decode straight into the result, with no merge and no intermediate copies.
+        let disjoint = zip(entries, entries.dropFirst()).allSatisfy { $0.t1 < $1.t0 }
+        let bufferedAfter =
+            buffered.isEmpty
+            || (buffered.first!.timeMs > (entries.last?.t1 ?? .min)
+                && zip(buffered, buffered.dropFirst()).allSatisfy { $0.timeMs < $1.timeMs })
+        guard disjoint && bufferedAfter else {
+            var out: [Fix] = []
+            try replay(device: device, from: from, to: to, level: level) { out += $0 }
+            return out
+        }
         var out: [Fix] = []
-        try replay(device: device, from: from, to: to, level: level) { out += $0 }
+        out.reserveCapacity(entries.reduce(buffered.count) { $0 + $1.count })
+        var decoder = SegmentDecoder()
+        for entry in entries {
+            let bytes = try packs.read(file: entry.file, offset: entry.offset, length: entry.length)
+            let start = out.count
+            try bytes.withUnsafeBytes { raw in
+                do {
+                    _ = try decoder.decode(raw, into: &out)
+                } catch {
+                    throw StoreError.damagedSegment(entry: entry, detail: "\(error)")
+                }
+            }
+            if entry.t0 < from || entry.t1 > to {
+                out.removeSubrange(start...)
+                var part: [Fix] = []
+                try bytes.withUnsafeBytes { raw in _ = try decoder.decode(raw, into: &part) }
+                out += part.lazy.filter { $0.timeMs >= from && $0.timeMs <= to }
+            }
+        }
+        out += buffered
         return out
     }
 
