@@ -110,44 +110,52 @@ enum ZigZag {
 /// blocks follow a track that switches between standing and driving.
 enum BlockPacking {
     static let blockSize = 32
+    /// Bit 7 of a block's width byte: a flag for the caller (the adaptive column transform
+    /// marks delta-of-delta blocks with it). Widths need 7 bits at most.
+    static let flagBit: UInt8 = 0x80
 
     static func pack(_ values: UnsafeBufferPointer<Int64>, into out: inout ByteWriter) {
         var start = 0
         while start < values.count {
             let end = min(values.count, start + blockSize)
-            var lo = values[start]
-            var hi = values[start]
-            for i in (start + 1)..<end {
-                lo = min(lo, values[i])
-                hi = max(hi, values[i])
-            }
-            let range = UInt64(bitPattern: hi &- lo)
-            let width = range == 0 ? 0 : 64 - range.leadingZeroBitCount
-            out.varint(ZigZag.encode(lo))
-            out.u8(UInt8(width))
-            if width > 0 {
-                var acc: UInt64 = 0
-                var bits = 0
-                for i in start..<end {
-                    let v = UInt64(bitPattern: values[i] &- lo)
-                    acc |= v << UInt64(bits)
-                    let room = 64 - bits
-                    if width >= room {
-                        // Flush the full accumulator, keep the high bits of v that did not fit.
-                        out.u64(acc)
-                        acc = room == 64 ? 0 : v >> UInt64(room)
-                        bits = width - room
-                    } else {
-                        bits += width
-                    }
-                }
-                while bits > 0 {
-                    out.u8(UInt8(truncatingIfNeeded: acc))
-                    acc >>= 8
-                    bits -= 8
-                }
-            }
+            packBlock(UnsafeBufferPointer(rebasing: values[start..<end]), flag: false, into: &out)
             start = end
+        }
+    }
+
+    /// Packs one block (at most `blockSize` values) with an optional flag.
+    static func packBlock(_ values: UnsafeBufferPointer<Int64>, flag: Bool, into out: inout ByteWriter) {
+        guard !values.isEmpty else { return }
+        var lo = values[0]
+        var hi = values[0]
+        for v in values.dropFirst() {
+            lo = min(lo, v)
+            hi = max(hi, v)
+        }
+        let range = UInt64(bitPattern: hi &- lo)
+        let width = range == 0 ? 0 : 64 - range.leadingZeroBitCount
+        out.varint(ZigZag.encode(lo))
+        out.u8(UInt8(width) | (flag ? flagBit : 0))
+        guard width > 0 else { return }
+        var acc: UInt64 = 0
+        var bits = 0
+        for value in values {
+            let v = UInt64(bitPattern: value &- lo)
+            acc |= v << UInt64(bits)
+            let room = 64 - bits
+            if width >= room {
+                // Flush the full accumulator, keep the high bits of v that did not fit.
+                out.u64(acc)
+                acc = room == 64 ? 0 : v >> UInt64(room)
+                bits = width - room
+            } else {
+                bits += width
+            }
+        }
+        while bits > 0 {
+            out.u8(UInt8(truncatingIfNeeded: acc))
+            acc >>= 8
+            bits -= 8
         }
     }
 
@@ -157,47 +165,56 @@ enum BlockPacking {
         var start = 0
         while start < count {
             let n = min(count - start, blockSize)
-            let lo = ZigZag.decode(try reader.varint())
-            let width = Int(try reader.u8())
-            guard width <= 64 else { throw .malformed("bit width \(width)") }
-            if width == 0 {
-                for i in start..<(start + n) { output[i] = lo }
-            } else {
-                let byteCount = (n * width + 7) / 8
-                let blockStart = reader.offset
-                let packed = try reader.take(byteCount)
-                let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1
-                let base = packed.baseAddress!
-                let out = output.baseAddress! + start
-                // Bytes readable from the block's start: the block and whatever follows it in the
-                // body, so an 8-byte load near the block's end stays inside the buffer.
-                let readable = reader.bytes.count - blockStart
-                var bitOffset = 0
-                var i = 0
-                if width <= 56 {
-                    // Fast path: one unaligned 8-byte load per value while 8 bytes remain.
-                    while i < n, (bitOffset >> 3) + 8 <= readable {
-                        let word = UInt64(
-                            littleEndian: base.loadUnaligned(fromByteOffset: bitOffset >> 3, as: UInt64.self))
-                        out[i] = lo &+ Int64(bitPattern: (word >> UInt64(bitOffset & 7)) & mask)
-                        bitOffset += width
-                        i += 1
-                    }
-                }
-                while i < n {
-                    let byte = bitOffset >> 3
-                    let shift = bitOffset & 7
-                    var raw: UInt64 = 0
-                    let available = min(9, byteCount - byte)
-                    for k in 0..<min(8, available) { raw |= UInt64(packed[byte + k]) << UInt64(8 * k) }
-                    raw >>= UInt64(shift)
-                    if available == 9 && shift + width > 64 { raw |= UInt64(packed[byte + 8]) << UInt64(64 - shift) }
-                    out[i] = lo &+ Int64(bitPattern: raw & mask)
-                    bitOffset += width
-                    i += 1
-                }
-            }
+            _ = try unpackBlock(count: n, from: &reader, into: output.baseAddress! + start)
             start += n
         }
+    }
+
+    /// Unpacks one block of `n` values into `out`; returns the block's flag.
+    @inline(__always)
+    static func unpackBlock(count n: Int, from reader: inout ByteReader, into out: UnsafeMutablePointer<Int64>)
+        throws(PackingError) -> Bool
+    {
+        let lo = ZigZag.decode(try reader.varint())
+        let widthByte = try reader.u8()
+        let flag = widthByte & flagBit != 0
+        let width = Int(widthByte & ~flagBit)
+        guard width <= 64 else { throw .malformed("bit width \(width)") }
+        if width == 0 {
+            for i in 0..<n { out[i] = lo }
+            return flag
+        }
+        let byteCount = (n * width + 7) / 8
+        let blockStart = reader.offset
+        let packed = try reader.take(byteCount)
+        let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1
+        let base = packed.baseAddress!
+        // Bytes readable from the block's start: the block and whatever follows it in the
+        // body, so an 8-byte load near the block's end stays inside the buffer.
+        let readable = reader.bytes.count - blockStart
+        var bitOffset = 0
+        var i = 0
+        if width <= 56 {
+            // Fast path: one unaligned 8-byte load per value while 8 bytes remain.
+            while i < n, (bitOffset >> 3) + 8 <= readable {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bitOffset >> 3, as: UInt64.self))
+                out[i] = lo &+ Int64(bitPattern: (word >> UInt64(bitOffset & 7)) & mask)
+                bitOffset += width
+                i += 1
+            }
+        }
+        while i < n {
+            let byte = bitOffset >> 3
+            let shift = bitOffset & 7
+            var raw: UInt64 = 0
+            let available = min(9, byteCount - byte)
+            for k in 0..<min(8, available) { raw |= UInt64(packed[byte + k]) << UInt64(8 * k) }
+            raw >>= UInt64(shift)
+            if available == 9 && shift + width > 64 { raw |= UInt64(packed[byte + 8]) << UInt64(64 - shift) }
+            out[i] = lo &+ Int64(bitPattern: raw & mask)
+            bitOffset += width
+            i += 1
+        }
+        return flag
     }
 }

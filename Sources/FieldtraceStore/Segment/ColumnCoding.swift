@@ -5,6 +5,10 @@ enum ColumnTransform: UInt8 {
     case raw = 0
     case delta = 1
     case deltaOfDelta = 2
+    /// Delta or delta-of-delta chosen per block (flag bit of the block's width byte): a track
+    /// at 0.1 Hz alternates between standing (delta wins) and driving (delta-of-delta wins)
+    /// within one segment.
+    case adaptive = 3
 
     /// Leading values stored as varints outside the packed blocks, so that one large first
     /// value does not widen a whole block.
@@ -12,7 +16,7 @@ enum ColumnTransform: UInt8 {
         switch self {
         case .raw: 0
         case .delta: 1
-        case .deltaOfDelta: 2
+        case .deltaOfDelta, .adaptive: 2
         }
     }
 }
@@ -34,10 +38,15 @@ enum ColumnCoding {
         _ values: [Int64], transform: ColumnTransform, scratch: inout [Int64], into out: inout ByteWriter
     ) {
         out.u8(transform.rawValue)
+        if transform == .adaptive {
+            encodeAdaptive(values, into: &out)
+            return
+        }
         let n = values.count
-        let heads = min(transform.heads, n)
         var m = 0
         switch transform {
+        case .adaptive:
+            preconditionFailure("handled above")
         case .raw:
             for v in values {
                 scratch[m] = v
@@ -57,8 +66,57 @@ enum ColumnCoding {
                 m += 1
             }
         }
-        _ = heads
         scratch.withUnsafeBufferPointer { BlockPacking.pack(UnsafeBufferPointer(rebasing: $0[0..<m]), into: &out) }
+    }
+
+    static func encodeAdaptive(_ values: [Int64], into out: inout ByteWriter) {
+        let n = values.count
+        if n > 0 { out.varint(ZigZag.encode(values[0])) }
+        if n > 1 { out.varint(ZigZag.encode(values[1] &- values[0])) }
+        var delta = [Int64](repeating: 0, count: BlockPacking.blockSize)
+        var dod = [Int64](repeating: 0, count: BlockPacking.blockSize)
+        var a = ByteWriter(capacity: 300)
+        var b = ByteWriter(capacity: 300)
+        var start = 2
+        while start < n {
+            let end = min(n, start + BlockPacking.blockSize)
+            for i in start..<end {
+                let d = values[i] &- values[i - 1]
+                delta[i - start] = d
+                dod[i - start] = d &- (values[i - 1] &- values[i - 2])
+            }
+            a.bytes.removeAll(keepingCapacity: true)
+            b.bytes.removeAll(keepingCapacity: true)
+            delta.withUnsafeBufferPointer {
+                BlockPacking.packBlock(UnsafeBufferPointer(rebasing: $0[0..<(end - start)]), flag: false, into: &a)
+            }
+            dod.withUnsafeBufferPointer {
+                BlockPacking.packBlock(UnsafeBufferPointer(rebasing: $0[0..<(end - start)]), flag: true, into: &b)
+            }
+            out.append(b.bytes.count < a.bytes.count ? b.bytes : a.bytes)
+            start = end
+        }
+    }
+
+    static func decodeAdaptive(
+        count: Int, from reader: inout ByteReader, into output: UnsafeMutableBufferPointer<Int64>
+    ) throws(PackingError) {
+        guard count > 0 else { return }
+        let out = output.baseAddress!
+        out[0] = ZigZag.decode(try reader.varint())
+        guard count > 1 else { return }
+        out[1] = out[0] &+ ZigZag.decode(try reader.varint())
+        var start = 2
+        while start < count {
+            let n = min(count - start, BlockPacking.blockSize)
+            let isDeltaOfDelta = try BlockPacking.unpackBlock(count: n, from: &reader, into: out + start)
+            if isDeltaOfDelta {
+                for i in start..<(start + n) { out[i] = out[i] &+ (out[i - 1] &+ (out[i - 1] &- out[i - 2])) }
+            } else {
+                for i in start..<(start + n) { out[i] = out[i] &+ out[i - 1] }
+            }
+            start += n
+        }
     }
 
     /// Decodes `count` values into `output`.
@@ -68,6 +126,10 @@ enum ColumnCoding {
         guard let transform = ColumnTransform(rawValue: try reader.u8()) else {
             throw .malformed("column transform")
         }
+        if transform == .adaptive {
+            try decodeAdaptive(count: count, from: &reader, into: output)
+            return
+        }
         let heads = min(transform.heads, count)
         for i in 0..<heads {
             output[i] = ZigZag.decode(try reader.varint())
@@ -76,7 +138,7 @@ enum ColumnCoding {
             count: count - heads, from: &reader,
             into: UnsafeMutableBufferPointer(rebasing: output[heads..<count]))
         switch transform {
-        case .raw:
+        case .raw, .adaptive:
             break
         case .delta:
             var i = 1

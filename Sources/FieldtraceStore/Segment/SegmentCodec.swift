@@ -16,9 +16,10 @@ public enum SegmentEncoder {
         precondition(zip(input, input.dropFirst()).allSatisfy { $0.timeMs < $1.timeMs }, "strictly increasing time")
         let fixes = input.map { $0.canonicalized() }
         var body = ByteWriter(capacity: fixes.count * 8)
-        ColumnCoding.encode(fixes.map(\.timeMs), transforms: [.delta, .deltaOfDelta], into: &body)
-        ColumnCoding.encode(fixes.map { Int64($0.latitudeE7) }, transforms: [.delta, .deltaOfDelta], into: &body)
-        ColumnCoding.encode(fixes.map { Int64($0.longitudeE7) }, transforms: [.delta, .deltaOfDelta], into: &body)
+        let motion: [ColumnTransform] = [.delta, .deltaOfDelta, .adaptive]
+        ColumnCoding.encode(fixes.map(\.timeMs), transforms: motion, into: &body)
+        ColumnCoding.encode(fixes.map { Int64($0.latitudeE7) }, transforms: motion, into: &body)
+        ColumnCoding.encode(fixes.map { Int64($0.longitudeE7) }, transforms: motion, into: &body)
         ColumnCoding.encode(fixes.map { Int64($0.flags.rawValue) }, transforms: [.raw, .delta], into: &body)
         ColumnCoding.encode(fixes.map { Int64($0.source.rawValue) }, transforms: [.raw], into: &body)
         let decimal = [1, 2, 3]
