@@ -156,4 +156,31 @@ import Testing
         #expect(try reopened.replay(device: fixes[0].device) == fixes.map { $0.canonicalized() })
         #expect(try reopened.stats().fixes == fixes.count, "no duplicates stored")
     }
+
+    /// A failed segment write (disk full) puts the fixes back: the checkpoint never passes them,
+    /// and the next flush stores them.
+    @Test func aFailedFlushKeepsItsFixesAndTheirWAL() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let fs = SimulatedFileSystem()
+        var options = StoreOptions()
+        options.fileSystem = fs
+        options.walGroupCommitMicroseconds = 0
+        let first = Self.day(13, seconds: 1000)
+        let second = Self.day(14, seconds: 1000)
+        let store = try TrackStore(directory: dir.path, options: options)
+        try store.append(first)
+        fs.failAfter(0)
+        #expect(throws: (any Error).self) { try store.flush() }
+        fs.heal()
+        try store.append(second)
+        try store.flush()
+        #expect(try store.replay(device: first[0].device) == first.map { $0.canonicalized() })
+        #expect(try store.replay(device: second[0].device) == second.map { $0.canonicalized() })
+        try store.close()
+        let reopened = try TrackStore(directory: dir.path, options: options)
+        defer { try? reopened.close() }
+        #expect(try reopened.replay(device: first[0].device) == first.map { $0.canonicalized() })
+        #expect(try reopened.stats().fixes == first.count + second.count)
+    }
 }

@@ -1,6 +1,16 @@
 import FieldtraceCore
 import GRDB
 
+/// The catalog holds values no writer of ours produces.
+public enum CatalogError: Error, Sendable, CustomStringConvertible {
+    case corrupt(String)
+    public var description: String {
+        switch self {
+        case .corrupt(let what): "catalog damaged: \(what)"
+        }
+    }
+}
+
 /// Where a segment lives and what it covers: one row of the catalog's `segments` table.
 public struct SegmentEntry: Sendable, Hashable {
     public var id: Int64
@@ -80,7 +90,9 @@ public final class Catalog: Sendable {
 
     public func walCheckpoint() throws -> UInt64 {
         try pool.read { db in
-            UInt64(try Int64.fetchOne(db, sql: "SELECT value FROM store_state WHERE key = 'wal_checkpoint'") ?? 0)
+            let value = try Int64.fetchOne(db, sql: "SELECT value FROM store_state WHERE key = 'wal_checkpoint'") ?? 0
+            guard let checkpoint = UInt64(exactly: value) else { throw CatalogError.corrupt("wal_checkpoint \(value)") }
+            return checkpoint
         }
     }
 
@@ -124,9 +136,24 @@ public final class Catalog: Sendable {
         }
     }
 
-    static func entry(_ row: Row) -> SegmentEntry {
-        SegmentEntry(
-            id: row["id"], device: DeviceID(row["device"] as String) ?? DeviceID("invalid")!, t0: row["t0"],
+    /// Points existing segment rows at new places (garbage collection moved their bytes), in
+    /// one transaction; ids stay, so the order of arrival they encode is kept.
+    public func relocate(_ entries: [SegmentEntry]) throws {
+        try pool.write { db in
+            let update = try db.cachedStatement(
+                sql: "UPDATE segments SET file = ?, offset = ?, length = ? WHERE id = ?")
+            for e in entries { try update.execute(arguments: [e.file, e.offset, e.length, e.id]) }
+        }
+    }
+
+    /// A segment row; a device id that is not valid is damage, reported, never papered over.
+    /// (Every column is NOT NULL in the schema.)
+    static func entry(_ row: Row) throws -> SegmentEntry {
+        guard let text = row["device"] as String?, let device = DeviceID(text) else {
+            throw CatalogError.corrupt("segment row \(row)")
+        }
+        return SegmentEntry(
+            id: row["id"], device: device, t0: row["t0"],
             t1: row["t1"], minLatitudeE7: row["min_lat"], maxLatitudeE7: row["max_lat"],
             minLongitudeE7: row["min_lon"], maxLongitudeE7: row["max_lon"], file: row["file"], offset: row["offset"],
             length: row["length"], count: row["count"], level: row["level"])
@@ -143,14 +170,14 @@ public final class Catalog: Sendable {
                     SELECT * FROM segments WHERE device = ? AND level = ? AND t0 <= ? AND t1 >= ?
                     ORDER BY t0, id
                     """, arguments: [device.rawValue, level, to, from]
-            ).map(Self.entry)
+            ).map { try Self.entry($0) }
         }
     }
 
     /// Every segment, by file and offset (for verify, stats and compaction).
     public func allSegments() throws -> [SegmentEntry] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM segments ORDER BY file, offset").map(Self.entry)
+            try Row.fetchAll(db, sql: "SELECT * FROM segments ORDER BY file, offset").map { try Self.entry($0) }
         }
     }
 
@@ -169,7 +196,7 @@ public final class Catalog: Sendable {
                     ORDER BY device, t0
                     """,
                 arguments: [to, from, maxLatitudeE7, minLatitudeE7, maxLongitudeE7, minLongitudeE7]
-            ).map(Self.entry)
+            ).map { try Self.entry($0) }
         }
     }
 
@@ -204,7 +231,7 @@ public final class Catalog: Sendable {
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM segments WHERE device = ?", arguments: [device.rawValue]
             )
-            .map(Self.entry)
+            .map { try Self.entry($0) }
             try db.execute(sql: "DELETE FROM segments WHERE device = ?", arguments: [device.rawValue])
             try db.execute(sql: "DELETE FROM retention WHERE scope = 'device' AND id = ?", arguments: [device.rawValue])
             try db.execute(sql: "DELETE FROM devices WHERE id = ?", arguments: [device.rawValue])
@@ -217,7 +244,10 @@ public final class Catalog: Sendable {
         try pool.read { db in
             var out: [DeviceID: UInt64] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT device, through_sequence FROM erasures") {
-                if let id = DeviceID(row["device"] as String) { out[id] = UInt64(row["through_sequence"] as Int64) }
+                guard let text = row["device"] as String?, let id = DeviceID(text),
+                    let through = (row["through_sequence"] as Int64?).flatMap({ UInt64(exactly: $0) })
+                else { throw CatalogError.corrupt("erasures row \(row)") }
+                out[id] = through
             }
             return out
         }

@@ -125,7 +125,8 @@ extension TrackStore {
                     headers[i].offset = placed[i].offset
                     headers[i].length = placed[i].length
                 }
-                _ = try catalog.commit(adding: headers, removing: entries.map(\.id), createdMs: Self.clockMs())
+                // Same rows, new places: ids (the "stored first" rank of replay) do not change.
+                try catalog.relocate(headers)
                 moved += entries.count
             }
             try packs.remove(name)

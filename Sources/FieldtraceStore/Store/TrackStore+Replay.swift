@@ -5,13 +5,7 @@ extension TrackStore {
     /// first stored copy of a fix time wins), from segments of `level` and, at level 0, the
     /// fixes still buffered. Segments that overlap (late data lands in its own) are merged.
     public func replay(device: DeviceID, from: Int64 = .min, to: Int64 = .max, level: Int = 0) throws -> [Fix] {
-        let entries = try catalog.segments(device: device, level: level, from: from, to: to)
-        var buffered: [Fix] = []
-        if level == 0 {
-            lock.lock()
-            buffered = buffers[device]?.fixes.filter { $0.timeMs >= from && $0.timeMs <= to } ?? []
-            lock.unlock()
-        }
+        let (entries, blobs, buffered) = try snapshot(device: device, from: from, to: to, level: level)
         // The common case: segments that do not overlap and nothing buffered before their end.
         // Decode straight into the result, with no merge and no intermediate copies.
         let disjoint = zip(entries, entries.dropFirst()).allSatisfy { $0.t1 < $1.t0 }
@@ -27,8 +21,7 @@ extension TrackStore {
         var out: [Fix] = []
         out.reserveCapacity(entries.reduce(buffered.count) { $0 + $1.count })
         var decoder = SegmentDecoder()
-        for entry in entries {
-            let bytes = try packs.read(file: entry.file, offset: entry.offset, length: entry.length)
+        for (entry, bytes) in zip(entries, blobs) {
             let start = out.count
             try bytes.withUnsafeBytes { raw in
                 do {
@@ -53,13 +46,8 @@ extension TrackStore {
     public func replay(
         device: DeviceID, from: Int64 = .min, to: Int64 = .max, level: Int = 0, _ body: ([Fix]) throws -> Void
     ) throws {
-        let entries = try catalog.segments(device: device, level: level, from: from, to: to)
-        var buffered: [Fix] = []
-        if level == 0 {
-            lock.lock()
-            buffered = buffers[device]?.fixes.filter { $0.timeMs >= from && $0.timeMs <= to } ?? []
-            lock.unlock()
-        }
+        let (entries, blobs, buffered) = try snapshot(device: device, from: from, to: to, level: level)
+        let bytesByID = Dictionary(uniqueKeysWithValues: zip(entries.map(\.id), blobs))
         // Sources in start-time order: segments, and the buffer as one more source.
         var sources: [(t0: Int64, t1: Int64, entry: SegmentEntry?)] = entries.map { ($0.t0, $0.t1, $0) }
         if let first = buffered.map(\.timeMs).min(), let last = buffered.map(\.timeMs).max() {
@@ -86,7 +74,7 @@ extension TrackStore {
                 ranks += Array(repeating: Int64.max, count: buffered.count)
                 continue
             }
-            let bytes = try packs.read(file: entry.file, offset: entry.offset, length: entry.length)
+            let bytes = bytesByID[entry.id] ?? []
             try bytes.withUnsafeBytes { raw in
                 do {
                     _ = try decoder.decode(raw, into: &cluster)
@@ -97,6 +85,21 @@ extension TrackStore {
             ranks += Array(repeating: entry.id, count: cluster.count - ranks.count)
         }
         try emit()
+    }
+
+    /// The segments of a range, their bytes and the buffered fixes, read under the store lock:
+    /// a consistent view (a concurrent cut moves fixes from the buffer into a segment, a
+    /// concurrent garbage collection moves segments between packs, both under the same lock).
+    func snapshot(device: DeviceID, from: Int64, to: Int64, level: Int) throws -> (
+        entries: [SegmentEntry], blobs: [[UInt8]], buffered: [Fix]
+    ) {
+        lock.lock()
+        defer { lock.unlock() }
+        let entries = try catalog.segments(device: device, level: level, from: from, to: to)
+        let blobs = try entries.map { try packs.read(file: $0.file, offset: $0.offset, length: $0.length) }
+        let buffered =
+            level == 0 ? buffers[device]?.fixes.filter { $0.timeMs >= from && $0.timeMs <= to } ?? [] : []
+        return (entries, blobs, buffered)
     }
 
     /// Sorts by time; of equal times keeps the copy stored first (lowest rank: segment id, the
@@ -126,6 +129,8 @@ extension TrackStore {
         }
         var found = Set<DeviceID>()
         var decoder = SegmentDecoder()
+        lock.lock()
+        defer { lock.unlock() }  // a consistent view of catalog, packs and buffers
         for entry in try catalog.candidateDevices(
             minLatitudeE7: minLatitudeE7, maxLatitudeE7: maxLatitudeE7, minLongitudeE7: minLongitudeE7,
             maxLongitudeE7: maxLongitudeE7, from: from, to: to)
@@ -141,11 +146,9 @@ extension TrackStore {
             }
             if fixes.contains(where: inside) { found.insert(entry.device) }
         }
-        lock.lock()
         for (device, buffer) in buffers where !found.contains(device) && buffer.fixes.contains(where: inside) {
             found.insert(device)
         }
-        lock.unlock()
         return found.sorted()
     }
 }

@@ -113,6 +113,9 @@ public final class TrackStore: @unchecked Sendable {
     /// Cuts the buffers of `devices` into segments (lock held). With `keepPartial`, a last
     /// chunk smaller than a full segment stays buffered.
     func cutSegments(devices: [DeviceID], keepPartial: Bool) throws {
+        // If writing the segments or the catalog fails, the fixes go back to the buffers: they
+        // must stay counted by the checkpoint until a segment holds them.
+        let saved = buffers
         var encoded: [[UInt8]] = []
         var headers: [SegmentEntry] = []
         for device in devices.sorted() {
@@ -147,14 +150,19 @@ public final class TrackStore: @unchecked Sendable {
             buffers[device] = buffer.fixes.isEmpty ? nil : buffer
         }
         guard !encoded.isEmpty else { return }
-        let placed = try packs.append(encoded)
-        for i in headers.indices {
-            headers[i].file = placed[i].file
-            headers[i].offset = placed[i].offset
-            headers[i].length = placed[i].length
-        }
         let checkpoint = checkpointCandidate()
-        _ = try catalog.commit(adding: headers, walCheckpoint: checkpoint, createdMs: Self.clockMs())
+        do {
+            let placed = try packs.append(encoded)
+            for i in headers.indices {
+                headers[i].file = placed[i].file
+                headers[i].offset = placed[i].offset
+                headers[i].length = placed[i].length
+            }
+            _ = try catalog.commit(adding: headers, walCheckpoint: checkpoint, createdMs: Self.clockMs())
+        } catch {
+            buffers = saved
+            throw error
+        }
         try wal.checkpoint(through: checkpoint)
     }
 

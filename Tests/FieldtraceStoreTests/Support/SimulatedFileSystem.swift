@@ -28,6 +28,9 @@ final class SimulatedFileSystem: StoreFileSystem, @unchecked Sendable {
     /// Fail the `n`-th file operation from now and every later one.
     func failAfter(_ n: Int) { lock.withLock { _ in budget = n } }
 
+    /// Operations succeed again (a full disk that was cleaned up).
+    func heal() { lock.withLock { _ in budget = nil } }
+
     private func spend() throws {
         try lock.withLock { _ in
             if let b = budget {
