@@ -141,4 +141,39 @@ import Testing
         }
         #expect(try store.verify().isClean)
     }
+
+    /// An erasure whose pack rewrite fails (or crashes) is finished when the store next opens:
+    /// no pack keeps the erased device's bytes.
+    @Test(arguments: 0..<8 as Range<Int>)
+    func anInterruptedEraseIsFinishedOnOpen(step: Int) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let fs = SimulatedFileSystem()
+        let keep = TrackStoreTests.day(15, seconds: 2000)
+        let gone = TrackStoreTests.day(16, seconds: 2000)
+        let store = try TrackStore(directory: dir.path, options: Self.options(fs))
+        try store.append(keep + gone)
+        try store.flush()
+        fs.failAfter(step)
+        _ = try? store.erase(device: gone[0].device)
+        try? store.close()
+        var rng = SeededRandom(seed: UInt64(step))
+        let image = fs.crashImage(&rng)
+        let reopened = try TrackStore(directory: dir.path, options: Self.options(image))
+        defer { try? reopened.close() }
+        #expect(try reopened.catalog.pendingScrubs().isEmpty, "step \(step)")
+        #expect(try reopened.replay(device: gone[0].device).isEmpty)
+        #expect(try reopened.replay(device: keep[0].device) == keep.map { $0.canonicalized() })
+        let needle = Array(gone[0].device.rawValue.utf8)
+        for name in try image.list(dir.path + "/segments") {
+            let bytes = image.content(dir.path + "/segments/" + name) ?? []
+            let found =
+                bytes.count >= needle.count
+                && (0...(bytes.count - needle.count)).contains { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
+            let live = try reopened.catalog.allSegments().filter { $0.file == name }.map(\.device)
+            let scrubs = try reopened.catalog.pendingScrubs()
+            #expect(!found, "step \(step): \(name) still holds the erased device; live: \(live), scrubs \(scrubs)")
+        }
+        #expect(try reopened.verify().isClean)
+    }
 }

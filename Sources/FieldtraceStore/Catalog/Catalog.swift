@@ -83,7 +83,22 @@ public final class Catalog: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v3: pending scrubs") { db in
+            // Packs that held an erased device's bytes and must be rewritten without them. Written
+            // in the erasure's transaction, so a crash before the rewrite does not forget them.
+            try db.execute(sql: "CREATE TABLE pending_scrubs (file TEXT PRIMARY KEY NOT NULL);")
+        }
         return migrator
+    }
+
+    /// Packs still to be rewritten without erased data.
+    public func pendingScrubs() throws -> Set<String> {
+        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT file FROM pending_scrubs")) }
+    }
+
+    /// A pack is gone: nothing left to scrub in it.
+    public func clearScrub(_ file: String) throws {
+        try pool.write { db in try db.execute(sql: "DELETE FROM pending_scrubs WHERE file = ?", arguments: [file]) }
     }
 
     // MARK: State
@@ -232,6 +247,9 @@ public final class Catalog: Sendable {
                 db, sql: "SELECT * FROM segments WHERE device = ?", arguments: [device.rawValue]
             )
             .map { try Self.entry($0) }
+            for file in Set(rows.map(\.file)) {
+                try db.execute(sql: "INSERT OR IGNORE INTO pending_scrubs (file) VALUES (?)", arguments: [file])
+            }
             try db.execute(sql: "DELETE FROM segments WHERE device = ?", arguments: [device.rawValue])
             try db.execute(sql: "DELETE FROM retention WHERE scope = 'device' AND id = ?", arguments: [device.rawValue])
             try db.execute(sql: "DELETE FROM devices WHERE id = ?", arguments: [device.rawValue])

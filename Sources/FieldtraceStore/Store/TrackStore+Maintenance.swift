@@ -105,13 +105,16 @@ extension TrackStore {
     /// Deletes packs nothing references, and rewrites packs that are mostly dead (or that
     /// held erased data, `forcing`) by copying their live segments verbatim to the current pack.
     @discardableResult
-    func collectGarbage(forcing: Set<String> = []) throws -> (packsDeleted: Int, segmentsMoved: Int) {
+    func collectGarbage(forcing extra: Set<String> = []) throws -> (packsDeleted: Int, segmentsMoved: Int) {
+        let forcing = extra.union(try catalog.pendingScrubs())
         if !forcing.isEmpty, let current = packs.currentName, forcing.contains(current) { packs.close() }
         var live: [String: [SegmentEntry]] = [:]
         for entry in try catalog.allSegments() { live[entry.file, default: []].append(entry) }
         var deleted = 0
         var moved = 0
-        for name in try packs.packNames() where name != packs.currentName {
+        let names = try packs.packNames()
+        for file in forcing where !names.contains(file) { try catalog.clearScrub(file) }  // already gone
+        for name in names where name != packs.currentName {
             let entries = live[name] ?? []
             let liveBytes = entries.reduce(0) { $0 + $1.length }
             let size = try packs.size(of: name)
@@ -130,6 +133,7 @@ extension TrackStore {
                 moved += entries.count
             }
             try packs.remove(name)
+            if forcing.contains(name) { try catalog.clearScrub(name) }
             deleted += 1
         }
         return (deleted, moved)

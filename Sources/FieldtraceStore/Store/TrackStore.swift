@@ -65,6 +65,12 @@ public final class TrackStore: @unchecked Sendable {
         erasures = try catalog.erasures()
         for batch in recovery.batches { buffer(batch.fixes, sequence: batch.sequence) }
         appliedThrough = max(appliedThrough, recovery.lastSequence)
+        // An erasure interrupted before its packs were rewritten finishes now.
+        if try !catalog.pendingScrubs().isEmpty {
+            lock.lock()
+            defer { lock.unlock() }
+            try collectGarbage()
+        }
     }
 
     private func buffer(_ fixes: [Fix], sequence: UInt64) {
