@@ -33,19 +33,7 @@ func gt06Benchmarks() {
         output.clearBatch()
         var fixes = 0
         func pass() {
-            stream.withUnsafeBytes { all in
-                let step = chunkBytes == 0 ? all.count : chunkBytes
-                var offset = 0
-                while offset < all.count {
-                    let end = min(all.count, offset + step)
-                    decoder.consume(
-                        UnsafeRawBufferPointer(rebasing: all[offset..<end]), receivedMs: receivedMs, into: &output)
-                    fixes += output.fixes.count
-                    blackHole(output.replyBytes.count)
-                    output.clearBatch()
-                    offset = end
-                }
-            }
+            fixes += feedStream(&decoder, &output, stream, chunkBytes: chunkBytes, receivedMs: receivedMs)
         }
         pass()  // sizes the output buffers once
         precondition(fixes == frames, "every frame is a fix")

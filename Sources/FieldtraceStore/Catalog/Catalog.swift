@@ -28,6 +28,33 @@ public struct SegmentEntry: Sendable, Hashable {
     public var count: Int
     /// 0 lossless, 1 simplified.
     public var level: Int
+
+    public init(
+        id: Int64, device: DeviceID, t0: Int64, t1: Int64, minLatitudeE7: Int32, maxLatitudeE7: Int32,
+        minLongitudeE7: Int32, maxLongitudeE7: Int32, file: String, offset: Int, length: Int, count: Int, level: Int
+    ) {
+        self.id = id
+        self.device = device
+        self.t0 = t0
+        self.t1 = t1
+        self.minLatitudeE7 = minLatitudeE7
+        self.maxLatitudeE7 = maxLatitudeE7
+        self.minLongitudeE7 = minLongitudeE7
+        self.maxLongitudeE7 = maxLongitudeE7
+        self.file = file
+        self.offset = offset
+        self.length = length
+        self.count = count
+        self.level = level
+    }
+
+    /// The row for a segment just encoded, before it has an id and a place in a pack.
+    init(header h: SegmentHeader) {
+        self.init(
+            id: 0, device: h.device, t0: h.t0, t1: h.t1, minLatitudeE7: h.minLatitudeE7,
+            maxLatitudeE7: h.maxLatitudeE7, minLongitudeE7: h.minLongitudeE7, maxLongitudeE7: h.maxLongitudeE7,
+            file: "", offset: 0, length: h.totalBytes, count: h.count, level: Int(h.level))
+    }
 }
 
 /// The SQLite catalog (`catalog.sqlite`, WAL mode): devices, segments, store state, retention.

@@ -38,15 +38,12 @@ enum ColumnCoding {
         _ values: [Int64], transform: ColumnTransform, scratch: inout [Int64], into out: inout ByteWriter
     ) {
         out.u8(transform.rawValue)
-        if transform == .adaptive {
-            encodeAdaptive(values, into: &out)
-            return
-        }
         let n = values.count
         var m = 0
         switch transform {
         case .adaptive:
-            preconditionFailure("handled above")
+            encodeAdaptive(values, into: &out)
+            return
         case .raw:
             for v in values {
                 scratch[m] = v

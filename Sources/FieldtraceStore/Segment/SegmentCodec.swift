@@ -10,6 +10,11 @@ import FieldtraceCore
 public enum SegmentEncoder {
     /// Encodes `fixes`, which must be non-empty, of one device, strictly increasing in time.
     public static func encode(_ input: [Fix], level: UInt8 = 0) -> [UInt8] {
+        encodeSegment(input, level: level).bytes
+    }
+
+    /// Encodes and also returns the header written (what the catalog records).
+    public static func encodeSegment(_ input: [Fix], level: UInt8 = 0) -> (bytes: [UInt8], header: SegmentHeader) {
         precondition(!input.isEmpty && input.count <= SegmentLimits.maxFixes, "segment size \(input.count)")
         let device = input[0].device
         precondition(input.allSatisfy { $0.device == device }, "one device per segment")
@@ -42,17 +47,22 @@ public enum SegmentEncoder {
         optional(fixes, &body, [.delta, .raw], units: []) { $0.satellites.map { Int64($0) } }
 
         let compressed = LZ4.compress(body.bytes)
-        var header = SegmentHeader(
+        var box = (fixes[0].latitudeE7, fixes[0].latitudeE7, fixes[0].longitudeE7, fixes[0].longitudeE7)
+        for fix in fixes {
+            box = (
+                min(box.0, fix.latitudeE7), max(box.1, fix.latitudeE7), min(box.2, fix.longitudeE7),
+                max(box.3, fix.longitudeE7)
+            )
+        }
+        let header = SegmentHeader(
             level: level, count: fixes.count, t0: fixes.first!.timeMs, t1: fixes.last!.timeMs,
-            minLatitudeE7: fixes.map(\.latitudeE7).min()!, maxLatitudeE7: fixes.map(\.latitudeE7).max()!,
-            minLongitudeE7: fixes.map(\.longitudeE7).min()!, maxLongitudeE7: fixes.map(\.longitudeE7).max()!,
+            minLatitudeE7: box.0, maxLatitudeE7: box.1, minLongitudeE7: box.2, maxLongitudeE7: box.3,
             uncompressedBytes: body.bytes.count, compressedBytes: compressed.count,
             bodyCRC: CRC32C.checksum(compressed), device: device)
-        header.level = level
         var out = ByteWriter(capacity: header.encodedBytes + compressed.count)
         header.encode(into: &out)
         out.append(compressed)
-        return out.bytes
+        return (out.bytes, header)
     }
 
     /// An optional column: presence map, then (if any value is present) the unit index and the

@@ -14,6 +14,18 @@ public struct SegmentDecoder {
     public mutating func decode(_ bytes: UnsafeRawBufferPointer, into output: inout [Fix]) throws(SegmentError)
         -> SegmentHeader
     {
+        let header = try inflate(bytes)
+        do {
+            try decodeColumnsIntoScratch(header: header)
+            try materialize(header: header, into: &output)
+        } catch {
+            throw .malformed("\(error)")
+        }
+        return header
+    }
+
+    /// Checks the header and the body's CRC and decompresses the body into `body`.
+    private mutating func inflate(_ bytes: UnsafeRawBufferPointer) throws(SegmentError) -> SegmentHeader {
         let header = try SegmentHeader.decode(bytes)
         let start = header.encodedBytes
         guard bytes.count - start >= header.compressedBytes else { throw .truncated }
@@ -21,11 +33,6 @@ public struct SegmentDecoder {
         guard CRC32C.checksum(compressed) == header.bodyCRC else { throw .badBodyChecksum }
         guard LZ4.decompress(compressed, size: header.uncompressedBytes, into: &body) else {
             throw .malformed("LZ4 body")
-        }
-        do {
-            try decodeBody(header: header, into: &output)
-        } catch {
-            throw .malformed("\(error)")
         }
         return header
     }
@@ -52,24 +59,12 @@ public struct SegmentDecoder {
     /// values are all present (or all absent) has every bit set (or clear).
     private var presence: [UInt8] = []
 
-    private mutating func decodeBody(header: SegmentHeader, into output: inout [Fix]) throws {
-        try decodeColumnsIntoScratch(header: header)
-        try materialize(header: header, into: &output)
-    }
-
     /// Decodes a segment's columns without building `Fix` values, and calls `body` with a view
     /// of them (valid only inside `body`): the fastest path, for scans and aggregates.
     public mutating func decodeColumns<R>(
         _ bytes: UnsafeRawBufferPointer, _ visit: (SegmentColumns) throws -> R
     ) throws -> R {
-        let header = try SegmentHeader.decode(bytes)
-        let start = header.encodedBytes
-        guard bytes.count - start >= header.compressedBytes else { throw SegmentError.truncated }
-        let compressed = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + header.compressedBytes)])
-        guard CRC32C.checksum(compressed) == header.bodyCRC else { throw SegmentError.badBodyChecksum }
-        guard LZ4.decompress(compressed, size: header.uncompressedBytes, into: &body) else {
-            throw SegmentError.malformed("LZ4 body")
-        }
+        let header = try inflate(bytes)
         do {
             try decodeColumnsIntoScratch(header: header)
         } catch {

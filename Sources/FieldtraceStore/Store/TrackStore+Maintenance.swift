@@ -46,18 +46,11 @@ extension TrackStore {
             var fixes: [Fix] = []
             var ranks: [Int64] = []
             for entry in group {
-                let bytes = try packs.read(file: entry.file, offset: entry.offset, length: entry.length)
-                try bytes.withUnsafeBytes { raw in
-                    do {
-                        _ = try decoder.decode(raw, into: &fixes)
-                    } catch {
-                        throw StoreError.damagedSegment(entry: entry, detail: "\(error)")
-                    }
-                }
+                try readSegment(entry, with: &decoder, into: &fixes)
                 ranks += Array(repeating: entry.id, count: fixes.count - ranks.count)
             }
             let merged = Self.mergeSorted(fixes, ranks: ranks)
-            let (encoded, headers) = chunked(merged, level: 0)
+            let (encoded, headers) = encodeSegments(merged, chunkRanges(merged), level: 0)
             try writeAndSwap(encoded: encoded, headers: headers, removing: group.map(\.id))
             report.segmentsRemoved += group.count
             report.segmentsWritten += encoded.count
@@ -66,40 +59,6 @@ extension TrackStore {
         report.packsDeleted = gc.packsDeleted
         report.segmentsMoved = gc.segmentsMoved
         return report
-    }
-
-    /// Cuts time-ordered fixes into segments of at most `segmentMaxFixes` and `segmentMaxSpanMs`.
-    func chunked(_ fixes: [Fix], level: Int) -> ([[UInt8]], [SegmentEntry]) {
-        var encoded: [[UInt8]] = []
-        var headers: [SegmentEntry] = []
-        var start = 0
-        while start < fixes.count {
-            var end = start + 1
-            while end < fixes.count, end - start < options.segmentMaxFixes,
-                fixes[end].timeMs - fixes[start].timeMs < options.segmentMaxSpanMs
-            {
-                end += 1
-            }
-            let chunk = Array(fixes[start..<end])
-            encoded.append(SegmentEncoder.encode(chunk, level: UInt8(level)))
-            headers.append(Self.entry(for: chunk, level: level))
-            start = end
-        }
-        return (encoded, headers)
-    }
-
-    /// Appends segments, syncs, then swaps catalog rows in one transaction.
-    func writeAndSwap(encoded: [[UInt8]], headers: [SegmentEntry], removing: [Int64]) throws {
-        var headers = headers
-        if !encoded.isEmpty {
-            let placed = try packs.append(encoded)
-            for i in headers.indices {
-                headers[i].file = placed[i].file
-                headers[i].offset = placed[i].offset
-                headers[i].length = placed[i].length
-            }
-        }
-        _ = try catalog.commit(adding: headers, removing: removing, createdMs: Self.clockMs())
     }
 
     /// Deletes packs nothing references, and rewrites packs that are mostly dead (or that
@@ -165,15 +124,9 @@ extension TrackStore {
                 let cutoff = nowMs - Int64(rawDays) * day
                 for entry in try catalog.segments(device: device, level: 0) where entry.t1 < cutoff {
                     var fixes: [Fix] = []
-                    let bytes = try packs.read(file: entry.file, offset: entry.offset, length: entry.length)
-                    try bytes.withUnsafeBytes { raw in
-                        do {
-                            _ = try decoder.decode(raw, into: &fixes)
-                        } catch {
-                            throw StoreError.damagedSegment(entry: entry, detail: "\(error)")
-                        }
-                    }
-                    let (encoded, headers) = chunked(TimeAwareSimplifier.simplify(fixes), level: 1)
+                    try readSegment(entry, with: &decoder, into: &fixes)
+                    let simplified = TimeAwareSimplifier.simplify(fixes)
+                    let (encoded, headers) = encodeSegments(simplified, chunkRanges(simplified), level: 1)
                     try writeAndSwap(encoded: encoded, headers: headers, removing: [entry.id])
                     report.segmentsRemoved += 1
                     report.segmentsWritten += encoded.count

@@ -22,18 +22,12 @@ extension TrackStore {
         out.reserveCapacity(entries.reduce(buffered.count) { $0 + $1.count })
         var decoder = SegmentDecoder()
         for (entry, bytes) in zip(entries, blobs) {
-            let start = out.count
-            try bytes.withUnsafeBytes { raw in
-                do {
-                    _ = try decoder.decode(raw, into: &out)
-                } catch {
-                    throw StoreError.damagedSegment(entry: entry, detail: "\(error)")
-                }
-            }
-            if entry.t0 < from || entry.t1 > to {
-                out.removeSubrange(start...)
+            if entry.t0 >= from && entry.t1 <= to {
+                try decodeSegment(bytes, of: entry, with: &decoder, into: &out)
+            } else {
+                // Only the first and last segment of a range reach past it.
                 var part: [Fix] = []
-                try bytes.withUnsafeBytes { raw in _ = try decoder.decode(raw, into: &part) }
+                try decodeSegment(bytes, of: entry, with: &decoder, into: &part)
                 out += part.lazy.filter { $0.timeMs >= from && $0.timeMs <= to }
             }
         }
@@ -75,13 +69,7 @@ extension TrackStore {
                 continue
             }
             let bytes = bytesByID[entry.id] ?? []
-            try bytes.withUnsafeBytes { raw in
-                do {
-                    _ = try decoder.decode(raw, into: &cluster)
-                } catch {
-                    throw StoreError.damagedSegment(entry: entry, detail: "\(error)")
-                }
-            }
+            try decodeSegment(bytes, of: entry, with: &decoder, into: &cluster)
             ranks += Array(repeating: entry.id, count: cluster.count - ranks.count)
         }
         try emit()
@@ -135,15 +123,8 @@ extension TrackStore {
             minLatitudeE7: minLatitudeE7, maxLatitudeE7: maxLatitudeE7, minLongitudeE7: minLongitudeE7,
             maxLongitudeE7: maxLongitudeE7, from: from, to: to)
         where !found.contains(entry.device) {
-            let bytes = try packs.read(file: entry.file, offset: entry.offset, length: entry.length)
             var fixes: [Fix] = []
-            try bytes.withUnsafeBytes { raw in
-                do {
-                    _ = try decoder.decode(raw, into: &fixes)
-                } catch {
-                    throw StoreError.damagedSegment(entry: entry, detail: "\(error)")
-                }
-            }
+            try readSegment(entry, with: &decoder, into: &fixes)
             if fixes.contains(where: inside) { found.insert(entry.device) }
         }
         for (device, buffer) in buffers where !found.contains(device) && buffer.fixes.contains(where: inside) {

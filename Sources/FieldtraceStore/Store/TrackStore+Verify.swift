@@ -78,7 +78,9 @@ extension TrackStore {
             try bytes.withUnsafeBytes { raw in
                 var offset = 0
                 while offset < raw.count {
-                    guard case .record(let payload, let end) = WALRecord.parse(raw, at: offset, maxPayload: 32 << 20)
+                    guard
+                        case .record(let payload, let end) = WALRecord.parse(
+                            raw, at: offset, maxPayload: wal.configuration.maxRecordBytes)
                     else {
                         report.problems.append("wal \(name) at \(offset): damaged or incomplete record")
                         break

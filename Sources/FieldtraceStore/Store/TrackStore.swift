@@ -136,21 +136,12 @@ public final class TrackStore: @unchecked Sendable {
                 fixes.append(buffer.fixes[i])
                 sequences.append(buffer.sequences[i])
             }
-            var start = 0
-            while start < fixes.count {
-                var end = start + 1
-                while end < fixes.count, end - start < options.segmentMaxFixes,
-                    fixes[end].timeMs - fixes[start].timeMs < options.segmentMaxSpanMs
-                {
-                    end += 1
-                }
-                let isLast = end == fixes.count
-                if keepPartial && isLast && end - start < options.segmentMaxFixes { break }
-                let chunk = Array(fixes[start..<end])
-                encoded.append(SegmentEncoder.encode(chunk))
-                headers.append(Self.entry(for: chunk, level: 0))
-                start = end
-            }
+            var ranges = chunkRanges(fixes)
+            if keepPartial, let last = ranges.last, last.count < options.segmentMaxFixes { ranges.removeLast() }
+            let (chunkBytes, chunkEntries) = encodeSegments(fixes, ranges, level: 0)
+            encoded += chunkBytes
+            headers += chunkEntries
+            let start = ranges.last?.upperBound ?? 0
             buffer.fixes = Array(fixes[start...])
             buffer.sequences = Array(sequences[start...])
             buffers[device] = buffer.fixes.isEmpty ? nil : buffer
@@ -158,13 +149,7 @@ public final class TrackStore: @unchecked Sendable {
         guard !encoded.isEmpty else { return }
         let checkpoint = checkpointCandidate()
         do {
-            let placed = try packs.append(encoded)
-            for i in headers.indices {
-                headers[i].file = placed[i].file
-                headers[i].offset = placed[i].offset
-                headers[i].length = placed[i].length
-            }
-            _ = try catalog.commit(adding: headers, walCheckpoint: checkpoint, createdMs: Self.clockMs())
+            try writeAndSwap(encoded: encoded, headers: headers, removing: [], walCheckpoint: checkpoint)
         } catch {
             buffers = saved
             throw error
@@ -172,18 +157,75 @@ public final class TrackStore: @unchecked Sendable {
         try wal.checkpoint(through: checkpoint)
     }
 
+    /// Splits time-ordered fixes into segment-sized ranges: at most `segmentMaxFixes` fixes and
+    /// less than `segmentMaxSpanMs` from first to last.
+    func chunkRanges(_ fixes: [Fix]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        while start < fixes.count {
+            var end = start + 1
+            while end < fixes.count, end - start < options.segmentMaxFixes,
+                fixes[end].timeMs - fixes[start].timeMs < options.segmentMaxSpanMs
+            {
+                end += 1
+            }
+            ranges.append(start..<end)
+            start = end
+        }
+        return ranges
+    }
+
+    /// Encodes each range as a segment; returns the bytes and their catalog rows (not yet placed).
+    func encodeSegments(_ fixes: [Fix], _ ranges: [Range<Int>], level: Int) -> ([[UInt8]], [SegmentEntry]) {
+        var encoded: [[UInt8]] = []
+        var entries: [SegmentEntry] = []
+        for range in ranges {
+            let (bytes, header) = SegmentEncoder.encodeSegment(Array(fixes[range]), level: UInt8(level))
+            encoded.append(bytes)
+            entries.append(SegmentEntry(header: header))
+        }
+        return (encoded, entries)
+    }
+
+    /// Appends segments to a pack and syncs it, then adds their rows, removes `removing` and
+    /// (optionally) advances the WAL checkpoint in one catalog transaction.
+    func writeAndSwap(
+        encoded: [[UInt8]], headers: [SegmentEntry], removing: [Int64], walCheckpoint: UInt64? = nil
+    ) throws {
+        var headers = headers
+        if !encoded.isEmpty {
+            let placed = try packs.append(encoded)
+            for i in headers.indices {
+                headers[i].file = placed[i].file
+                headers[i].offset = placed[i].offset
+                headers[i].length = placed[i].length
+            }
+        }
+        _ = try catalog.commit(
+            adding: headers, removing: removing, walCheckpoint: walCheckpoint, createdMs: Self.clockMs())
+    }
+
+    /// Decodes a segment's bytes, appending its fixes; damage names the segment.
+    func decodeSegment(
+        _ bytes: [UInt8], of entry: SegmentEntry, with decoder: inout SegmentDecoder, into fixes: inout [Fix]
+    ) throws {
+        do {
+            try bytes.withUnsafeBytes { raw in _ = try decoder.decode(raw, into: &fixes) }
+        } catch {
+            throw StoreError.damagedSegment(entry: entry, detail: "\(error)")
+        }
+    }
+
+    /// Reads a segment from its pack and decodes it, appending its fixes.
+    func readSegment(_ entry: SegmentEntry, with decoder: inout SegmentDecoder, into fixes: inout [Fix]) throws {
+        let bytes = try packs.read(file: entry.file, offset: entry.offset, length: entry.length)
+        try decodeSegment(bytes, of: entry, with: &decoder, into: &fixes)
+    }
+
     /// The highest WAL sequence all of whose fixes are in segments (lock held).
     func checkpointCandidate() -> UInt64 {
         let pendingMin = buffers.values.compactMap { $0.sequences.min() }.min()
         return min(pendingMin.map { $0 - 1 } ?? .max, appliedThrough)
-    }
-
-    static func entry(for chunk: [Fix], level: Int) -> SegmentEntry {
-        SegmentEntry(
-            id: 0, device: chunk[0].device, t0: chunk.first!.timeMs, t1: chunk.last!.timeMs,
-            minLatitudeE7: chunk.map(\.latitudeE7).min()!, maxLatitudeE7: chunk.map(\.latitudeE7).max()!,
-            minLongitudeE7: chunk.map(\.longitudeE7).min()!, maxLongitudeE7: chunk.map(\.longitudeE7).max()!,
-            file: "", offset: 0, length: 0, count: chunk.count, level: level)
     }
 
     static func clockMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

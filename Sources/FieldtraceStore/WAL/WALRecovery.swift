@@ -22,7 +22,8 @@ extension WALRecovery {
             var cut: Int?
             try bytes.withUnsafeBytes { raw in
                 while offset < raw.count {
-                    switch WALRecord.parse(raw, at: offset, maxPayload: configuration.maxRecordBytes) {
+                    let parsed = WALRecord.parse(raw, at: offset, maxPayload: configuration.maxRecordBytes)
+                    switch parsed {
                     case .record(let payload, let end):
                         let batch: (sequence: UInt64, fixes: [Fix])
                         do {
@@ -40,13 +41,7 @@ extension WALRecovery {
                         offset = end
                     case .incomplete, .damaged:
                         let detail: String
-                        if case .damaged(let why) = WALRecord.parse(
-                            raw, at: offset, maxPayload: configuration.maxRecordBytes)
-                        {
-                            detail = why
-                        } else {
-                            detail = "incomplete record"
-                        }
+                        if case .damaged(let why) = parsed { detail = why } else { detail = "incomplete record" }
                         guard isLast, !Self.intactRecordFollows(raw, after: offset, configuration) else {
                             throw WALError.corrupt(file: name, offset: offset, detail: detail)
                         }

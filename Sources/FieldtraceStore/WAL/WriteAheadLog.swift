@@ -80,7 +80,6 @@ public final class WriteAheadLog: @unchecked Sendable {
         self.fs = fs
         self.pendingSequence = lastSequence
         self.durableSequence = lastSequence
-        self.durableSequenceUnlocked = lastSequence
     }
 
     /// Opens the log: recovers every record after `checkpoint`, truncating a torn tail, and
@@ -166,12 +165,13 @@ public final class WriteAheadLog: @unchecked Sendable {
                 lock.wait(microseconds: configuration.groupCommitWindowMicroseconds)
             }
             swap(&buffer.bytes, &pending.bytes)
+            let first = durableSequence + 1  // only this thread advances durableSequence
             let target = pendingSequence
             lock.unlock()
 
             var writeFailure: WALError?
             do {
-                try writeAndSync(buffer.bytes, firstSequence: durableSequenceUnlocked + 1)
+                try writeAndSync(buffer.bytes, firstSequence: first)
             } catch {
                 writeFailure = .fatal("\(error)")
             }
@@ -190,7 +190,6 @@ public final class WriteAheadLog: @unchecked Sendable {
                 break
             }
             durableSequence = target
-            durableSequenceUnlocked = target
             syncCount += 1
             waiters.removeAll { entry in
                 if entry.sequence <= target {
@@ -208,9 +207,6 @@ public final class WriteAheadLog: @unchecked Sendable {
         lock.broadcast()
         lock.unlock()
     }
-
-    /// The durable sequence as the committer thread sees it (read without the lock there).
-    private var durableSequenceUnlocked: UInt64 = 0
 
     private func writeAndSync(_ bytes: [UInt8], firstSequence: UInt64) throws {
         if file == nil || fileOffset >= configuration.maxFileBytes {
