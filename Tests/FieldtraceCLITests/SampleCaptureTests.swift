@@ -10,7 +10,7 @@ import Testing
 /// decoded as `fieldtrace decode --protocol <protocol> --input <hex|raw> --acks
 /// --now 2026-11-29T00:00:00Z` would, and compared with the expected lines (written by the
 /// independent sample generators in scripts/samples, never by this decoder) and with the
-/// expected summary line in `<name>.expected.summary`.
+/// expected summary line in `<name>.expected.summary` (required).
 ///
 /// `.hex` files are hex input; any other extension is raw input. Numbers that the decoder
 /// derives by arithmetic (speed in m/s, ...) are compared to 1e-9 relative; everything else,
@@ -66,10 +66,10 @@ import Testing
         for (index, (a, e)) in zip(actual, expected).enumerated() {
             #expect(JSONLineMatch.matches(a, e), "line \(index + 1):\n  got      \(a)\n  expected \(e)")
         }
-        if let summary = try? SampleData.readFile(capture.expectedSummary) {
-            let text = String(decoding: summary, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(counters.summary == text)
-        }
+        // Every capture has its expected summary; a missing one fails here instead of skipping.
+        let summary = try SampleData.readFile(capture.expectedSummary)
+        let text = String(decoding: summary, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(counters.summary == text)
     }
 }
 
