@@ -38,5 +38,16 @@ let package = Package(
             path: "Benchmarks/Store",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "Analytics",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FieldtraceCore", package: root),
+                .product(name: "FieldtraceAnalytics", package: root),
+                .product(name: "FieldtraceTestSupport", package: root),
+            ],
+            path: "Benchmarks/Analytics",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -1,0 +1,7 @@
+import Benchmark
+import FieldtraceAnalytics
+import FieldtraceCore
+import FieldtraceTestSupport
+
+func motionBenchmarks() {
+}
