@@ -1,0 +1,128 @@
+import FieldtraceCore
+
+/// The state machine behind `StreamingSimplifier`, on raw coordinates: the anchor (last kept
+/// point), the candidate (latest point) and the window's velocity constraints as 16 half-plane
+/// bounds. See `StreamingSimplifier` for the method and its guarantee.
+struct OpeningWindow: Sendable {
+    enum Decision {
+        /// The point is the first: kept at once.
+        case first
+        /// The window now ends at the point; nothing kept.
+        case extended
+        /// The window could not take the point: the previous point is kept and anchors a new window.
+        case keptPrevious
+    }
+
+    /// The tolerance less `SimplificationGuard`'s margin, metres (negative: keep every fix).
+    let limitM: Double
+    let maxIntervalMs: Int64
+    /// r × cos(π/16): the apothem of the 16-gon inscribed in a disk of radius r, slightly rounded down.
+    let apothemM: Double
+
+    private var hasAnchor = false
+    private var hasCandidate = false
+    private var anchorLatE7: Int32 = 0
+    private var anchorLonE7: Int64 = 0
+    private var anchorTimeMs: Int64 = 0
+    /// |latitude| below which a point ends the window, 1e-7 degree (0: none).
+    private var latitudeLimitE7: Int64 = 0
+    private var eastPerE7 = 0.0
+    private var northPerE7 = 0.0
+    private var candidateLatE7: Int32 = 0
+    private var candidateLonE7: Int32 = 0
+    private var candidateTimeMs: Int64 = 0
+    /// Half-plane bounds on the window's velocity (m/ms) along the 16 directions.
+    private var bound = SIMD16<Double>(repeating: .infinity)
+
+    init(toleranceMeters: Double, maxIntervalMs: Int64) {
+        limitM = SimplificationGuard.limitMeters(toleranceMeters: toleranceMeters)
+        apothemM = limitM * 0.980_785_280_403_23
+        self.maxIntervalMs = maxIntervalMs
+    }
+
+    mutating func reset() {
+        hasAnchor = false
+        hasCandidate = false
+        bound = SIMD16(repeating: .infinity)
+    }
+
+    /// Unit normals at angles k·π/8, k = 0..15 (cos and sin of π/8, π/4, 3π/8).
+    @inline(__always) static var directionX: SIMD16<Double> {
+        let (c1, c2, c3) = (0.923_879_532_511_286_7, 0.707_106_781_186_547_6, 0.382_683_432_365_089_8)
+        return SIMD16(1, c1, c2, c3, 0, -c3, -c2, -c1, -1, -c1, -c2, -c3, 0, c3, c2, c1)
+    }
+    @inline(__always) static var directionY: SIMD16<Double> {
+        let (c1, c2, c3) = (0.923_879_532_511_286_7, 0.707_106_781_186_547_6, 0.382_683_432_365_089_8)
+        return SIMD16(0, c3, c2, c1, 1, c1, c2, c3, 0, -c3, -c2, -c1, -1, -c1, -c2, -c3)
+    }
+
+    mutating func offer(latitudeE7: Int32, longitudeE7: Int32, timeMs: Int64) -> Decision {
+        guard hasAnchor else {
+            anchor(latitudeE7: latitudeE7, longitudeE7: longitudeE7, timeMs: timeMs)
+            return .first
+        }
+        if hasCandidate && !extends(latitudeE7: latitudeE7, longitudeE7: longitudeE7, timeMs: timeMs) {
+            anchor(latitudeE7: candidateLatE7, longitudeE7: candidateLonE7, timeMs: candidateTimeMs)
+            setCandidate(latitudeE7, longitudeE7, timeMs)
+            return .keptPrevious
+        }
+        setCandidate(latitudeE7, longitudeE7, timeMs)
+        return .extended
+    }
+
+    @inline(__always)
+    private mutating func setCandidate(_ latitudeE7: Int32, _ longitudeE7: Int32, _ timeMs: Int64) {
+        hasCandidate = true
+        candidateLatE7 = latitudeE7
+        candidateLonE7 = longitudeE7
+        candidateTimeMs = timeMs
+    }
+
+    /// Whether the window anchor → P stays valid with the candidate as one more point inside it;
+    /// if so, the candidate's constraint is added.
+    @inline(__always)
+    private mutating func extends(latitudeE7: Int32, longitudeE7: Int32, timeMs: Int64) -> Bool {
+        let spanMs = timeMs &- anchorTimeMs
+        guard spanMs > 0, spanMs <= maxIntervalMs, limitM >= 0 else { return false }
+        guard Int64(latitudeE7.magnitude) >= latitudeLimitE7, Int64(candidateLatE7.magnitude) >= latitudeLimitE7
+        else { return false }
+        let (cx, cy) = project(candidateLatE7, candidateLonE7)
+        let candidateSpanMs = candidateTimeMs &- anchorTimeMs
+        var next = bound
+        if candidateSpanMs == 0 {
+            // At the anchor's time the interpolated position is the anchor, whatever the velocity.
+            guard cx * cx + cy * cy <= limitM * limitM else { return false }
+        } else {
+            let inverse = 1 / Double(candidateSpanMs)
+            let dots = Self.directionX * cx + Self.directionY * cy
+            next = pointwiseMin(next, dots * inverse + SIMD16(repeating: apothemM * abs(inverse)))
+        }
+        let (px, py) = project(latitudeE7, longitudeE7)
+        let dots = Self.directionX * px + Self.directionY * py
+        // v = p / span must satisfy n·v <= bound for every direction; span > 0, so compare n·p with bound·span.
+        guard all(dots .<= next * Double(spanMs)) else { return false }
+        bound = next
+        return true
+    }
+
+    @inline(__always)
+    private func project(_ latitudeE7: Int32, _ longitudeE7: Int32) -> (Double, Double) {
+        var dLon = Int64(longitudeE7) - anchorLonE7
+        if dLon > 1_800_000_000 { dLon -= 3_600_000_000 } else if dLon < -1_800_000_000 { dLon += 3_600_000_000 }
+        return (Double(dLon) * eastPerE7, Double(Int64(latitudeE7) - Int64(anchorLatE7)) * northPerE7)
+    }
+
+    private mutating func anchor(latitudeE7: Int32, longitudeE7: Int32, timeMs: Int64) {
+        hasAnchor = true
+        hasCandidate = false
+        anchorLatE7 = latitudeE7
+        anchorLonE7 = Int64(longitudeE7)
+        anchorTimeMs = timeMs
+        bound = SIMD16(repeating: .infinity)
+        let marginE7 = Int64(StreamingSimplifier.scaleMarginDegrees * 1e7)
+        latitudeLimitE7 = max(0, Int64(latitudeE7.magnitude) - marginE7)
+        let plane = LocalTangentPlane(originLatitude: Double(latitudeLimitE7) / 1e7, originLongitude: 0)
+        eastPerE7 = plane.metersPerDegreeLongitude / 1e7
+        northPerE7 = plane.metersPerDegreeLatitude / 1e7
+    }
+}
