@@ -35,21 +35,14 @@ extension Simplifier {
         let dy = north[last] - ay
         let length2 = dx * dx + dy * dy
         let inverse = length2 > 0 ? 1 / length2 : 0
-        var worst = -1.0
-        var worstIndex = first
-        for i in (first + 1)..<last {
+        return farthest(first: first, last: last) { i in
             let px = east[i] - ax
             let py = north[i] - ay
             let along = min(max((px * dx + py * dy) * inverse, 0), 1)
             let qx = px - dx * along
             let qy = py - dy * along
-            let d2 = qx * qx + qy * qy
-            if d2 > worst {
-                worst = d2
-                worstIndex = i
-            }
+            return qx * qx + qy * qy
         }
-        return (worstIndex, worst)
     }
 }
 

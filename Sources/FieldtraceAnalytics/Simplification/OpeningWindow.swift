@@ -31,29 +31,27 @@ struct OpeningWindow: Sendable {
     private var candidateLatE7: Int32 = 0
     private var candidateLonE7: Int32 = 0
     private var candidateTimeMs: Int64 = 0
-    /// Half-plane bounds on the window's velocity (m/ms) along the 16 directions.
-    private var bound = SIMD16<Double>(repeating: .infinity)
+    /// Half-plane bounds on the window's velocity (m/ms) along the 16 directions. Plain arrays and
+    /// scalar loops: `SIMD16` with `pointwiseMin` and lane masks compiled to lane-by-lane stack
+    /// traffic and ran at 400 ns per fix; these loops run at a few ns.
+    private var bound = InlineArray<16, Double>(repeating: .infinity)
+    /// Unit normals at angles k·π/8, k = 0..15 (cos and sin of π/8, π/4, 3π/8).
+    private let directionX: InlineArray<16, Double>
+    private let directionY: InlineArray<16, Double>
 
     init(toleranceMeters: Double, maxIntervalMs: Int64) {
         limitM = SimplificationGuard.limitMeters(toleranceMeters: toleranceMeters)
         apothemM = limitM * 0.980_785_280_403_23
         self.maxIntervalMs = maxIntervalMs
+        let (c1, c2, c3) = (0.923_879_532_511_286_7, 0.707_106_781_186_547_6, 0.382_683_432_365_089_8)
+        directionX = [1, c1, c2, c3, 0, -c3, -c2, -c1, -1, -c1, -c2, -c3, 0, c3, c2, c1]
+        directionY = [0, c3, c2, c1, 1, c1, c2, c3, 0, -c3, -c2, -c1, -1, -c1, -c2, -c3]
     }
 
     mutating func reset() {
         hasAnchor = false
         hasCandidate = false
-        bound = SIMD16(repeating: .infinity)
-    }
-
-    /// Unit normals at angles k·π/8, k = 0..15 (cos and sin of π/8, π/4, 3π/8).
-    @inline(__always) static var directionX: SIMD16<Double> {
-        let (c1, c2, c3) = (0.923_879_532_511_286_7, 0.707_106_781_186_547_6, 0.382_683_432_365_089_8)
-        return SIMD16(1, c1, c2, c3, 0, -c3, -c2, -c1, -1, -c1, -c2, -c3, 0, c3, c2, c1)
-    }
-    @inline(__always) static var directionY: SIMD16<Double> {
-        let (c1, c2, c3) = (0.923_879_532_511_286_7, 0.707_106_781_186_547_6, 0.382_683_432_365_089_8)
-        return SIMD16(0, c3, c2, c1, 1, c1, c2, c3, 0, -c3, -c2, -c1, -1, -c1, -c2, -c3)
+        bound = InlineArray(repeating: .infinity)
     }
 
     mutating func offer(latitudeE7: Int32, longitudeE7: Int32, timeMs: Int64) -> Decision {
@@ -94,13 +92,17 @@ struct OpeningWindow: Sendable {
             guard cx * cx + cy * cy <= limitM * limitM else { return false }
         } else {
             let inverse = 1 / Double(candidateSpanMs)
-            let dots = Self.directionX * cx + Self.directionY * cy
-            next = pointwiseMin(next, dots * inverse + SIMD16(repeating: apothemM * abs(inverse)))
+            let radius = apothemM * abs(inverse)
+            for k in 0..<16 {
+                next[k] = min(next[k], (directionX[k] * cx + directionY[k] * cy) * inverse + radius)
+            }
         }
         let (px, py) = project(latitudeE7, longitudeE7)
-        let dots = Self.directionX * px + Self.directionY * py
         // v = p / span must satisfy n·v <= bound for every direction; span > 0, so compare n·p with bound·span.
-        guard all(dots .<= next * Double(spanMs)) else { return false }
+        let span = Double(spanMs)
+        var excess = -Double.infinity
+        for k in 0..<16 { excess = max(excess, directionX[k] * px + directionY[k] * py - next[k] * span) }
+        guard excess <= 0 else { return false }
         bound = next
         return true
     }
@@ -118,7 +120,7 @@ struct OpeningWindow: Sendable {
         anchorLatE7 = latitudeE7
         anchorLonE7 = Int64(longitudeE7)
         anchorTimeMs = timeMs
-        bound = SIMD16(repeating: .infinity)
+        bound = InlineArray(repeating: .infinity)
         let marginE7 = Int64(StreamingSimplifier.scaleMarginDegrees * 1e7)
         latitudeLimitE7 = max(0, Int64(latitudeE7.magnitude) - marginE7)
         let plane = LocalTangentPlane(originLatitude: Double(latitudeLimitE7) / 1e7, originLongitude: 0)

@@ -44,9 +44,17 @@ public struct ProjectedTrack: Sendable {
     public mutating func load(_ fixes: [Fix]) {
         fixes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return clear() }
+            // Read the three fields in place: `base[i].latitudeE7` may copy the whole fix (and retain
+            // its device id), which measured at 10 ns per fix, more than the simplification itself.
+            let raw = UnsafeRawPointer(base)
+            let stride = MemoryLayout<Fix>.stride
+            let lat = MemoryLayout<Fix>.offset(of: \.latitudeE7)!
+            let lon = MemoryLayout<Fix>.offset(of: \.longitudeE7)!
+            let time = MemoryLayout<Fix>.offset(of: \.timeMs)!
             load(
-                count: buffer.count, latitudeE7: { base[$0].latitudeE7 }, longitudeE7: { base[$0].longitudeE7 },
-                timeMs: { base[$0].timeMs })
+                count: buffer.count, latitudeE7: { raw.load(fromByteOffset: $0 &* stride &+ lat, as: Int32.self) },
+                longitudeE7: { raw.load(fromByteOffset: $0 &* stride &+ lon, as: Int32.self) },
+                timeMs: { raw.load(fromByteOffset: $0 &* stride &+ time, as: Int64.self) })
         }
     }
 
@@ -79,34 +87,56 @@ public struct ProjectedTrack: Sendable {
     private mutating func load(
         count n: Int, latitudeE7: (Int) -> Int32, longitudeE7: (Int) -> Int32, timeMs: (Int) -> Int64
     ) {
-        clear()
-        guard n > 0 else { return }
-        // Pass 1: the latitude closest to the equator (0 when the track crosses it).
+        guard n > 0 else { return clear() }
+        Self.resize(&eastM, to: n)
+        Self.resize(&northM, to: n)
+        Self.resize(&self.timeMs, to: n)
         var minLat = latitudeE7(0)
         var maxLat = minLat
-        for i in 1..<n {
-            let lat = latitudeE7(i)
-            minLat = min(minLat, lat)
-            maxLat = max(maxLat, lat)
+        eastM.withUnsafeMutableBufferPointer { east in
+            northM.withUnsafeMutableBufferPointer { north in
+                self.timeMs.withUnsafeMutableBufferPointer { time in
+                    // Pass 1, the only one over the input: exact integer offsets from the first point,
+                    // and the latitude range. Reading the input once matters: fixes are 100+ bytes
+                    // apart, so this pass is bound by memory, not arithmetic.
+                    let lat0 = Int64(minLat)
+                    let lon0 = Int64(longitudeE7(0))
+                    let t0 = timeMs(0)
+                    for i in 0..<n {
+                        let lat = latitudeE7(i)
+                        minLat = min(minLat, lat)
+                        maxLat = max(maxLat, lat)
+                        var dLon = Int64(longitudeE7(i)) - lon0
+                        if dLon > 1_800_000_000 {
+                            dLon -= 3_600_000_000
+                        } else if dLon < -1_800_000_000 {
+                            dLon += 3_600_000_000
+                        }
+                        east[i] = Double(dLon)
+                        north[i] = Double(Int64(lat) - lat0)
+                        time[i] = Double(timeMs(i) &- t0)
+                    }
+                }
+                // Pass 2, over the columns (in cache): scale 1e-7 degree to metres, the east scale at
+                // the latitude closest to the equator (0 when the track crosses it).
+                let scaleLatE7: Int32 = minLat > 0 ? minLat : maxLat < 0 ? maxLat : 0
+                scaleLatitude = Double(scaleLatE7) / 1e7
+                let plane = LocalTangentPlane(originLatitude: scaleLatitude, originLongitude: 0)
+                let eastPerE7 = plane.metersPerDegreeLongitude / 1e7
+                let northPerE7 = plane.metersPerDegreeLatitude / 1e7
+                for i in 0..<n {
+                    east[i] *= eastPerE7
+                    north[i] *= northPerE7
+                }
+            }
         }
-        let scaleLatE7: Int32 = minLat > 0 ? minLat : maxLat < 0 ? maxLat : 0
-        scaleLatitude = Double(scaleLatE7) / 1e7
-        let plane = LocalTangentPlane(originLatitude: scaleLatitude, originLongitude: 0)
-        let eastPerE7 = plane.metersPerDegreeLongitude / 1e7
-        let northPerE7 = plane.metersPerDegreeLatitude / 1e7
-        // Pass 2: integer offsets from the first point (exact), then one multiply each.
-        let lat0 = Int64(latitudeE7(0))
-        let lon0 = Int64(longitudeE7(0))
-        let t0 = timeMs(0)
-        eastM.reserveCapacity(n)
-        northM.reserveCapacity(n)
-        self.timeMs.reserveCapacity(n)
-        for i in 0..<n {
-            var dLon = Int64(longitudeE7(i)) - lon0
-            if dLon > 1_800_000_000 { dLon -= 3_600_000_000 } else if dLon < -1_800_000_000 { dLon += 3_600_000_000 }
-            eastM.append(Double(dLon) * eastPerE7)
-            northM.append(Double(Int64(latitudeE7(i)) - lat0) * northPerE7)
-            self.timeMs.append(Double(timeMs(i) &- t0))
+    }
+
+    private static func resize(_ column: inout [Double], to n: Int) {
+        if column.count > n {
+            column.removeLast(column.count - n)
+        } else if column.count < n {
+            column.append(contentsOf: repeatElement(0, count: n - column.count))
         }
     }
 }

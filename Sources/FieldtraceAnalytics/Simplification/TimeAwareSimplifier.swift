@@ -39,19 +39,12 @@ extension Simplifier {
         let offset = span > 0 ? 0 : 0.5
         let dx = east[last] - ax
         let dy = north[last] - ay
-        var worst = -1.0
-        var worstIndex = first
-        for i in (first + 1)..<last {
+        return farthest(first: first, last: last) { i in
             let f = (time[i] - t0) * scale + offset
             let qx = ax + dx * f - east[i]
             let qy = ay + dy * f - north[i]
-            let d2 = qx * qx + qy * qy
-            if d2 > worst {
-                worst = d2
-                worstIndex = i
-            }
+            return qx * qx + qy * qy
         }
-        return (worstIndex, worst)
     }
 }
 

@@ -77,7 +77,9 @@ import Testing
     @Test func aMillionPointsOnALineKeepTwo() {
         let (lat, lon, _) = LargeTracks.line(count: 1_000_000)
         let kept = lat.withUnsafeBufferPointer { la in
-            lon.withUnsafeBufferPointer { DouglasPeucker.keptIndices(latitudeE7: la, longitudeE7: $0, toleranceMeters: 1) }
+            lon.withUnsafeBufferPointer {
+                DouglasPeucker.keptIndices(latitudeE7: la, longitudeE7: $0, toleranceMeters: 1)
+            }
         }
         #expect(kept == [0, 999_999])
     }
@@ -87,7 +89,9 @@ import Testing
         // and the middle split after lopsided runs finish it in O(n log n).
         let (lat, lon, _) = LargeTracks.zigZag(count: 1_000_000)
         let kept = lat.withUnsafeBufferPointer { la in
-            lon.withUnsafeBufferPointer { DouglasPeucker.keptIndices(latitudeE7: la, longitudeE7: $0, toleranceMeters: 1) }
+            lon.withUnsafeBufferPointer {
+                DouglasPeucker.keptIndices(latitudeE7: la, longitudeE7: $0, toleranceMeters: 1)
+            }
         }
         #expect(kept.count == 1_000_000)
         #expect(kept == Array(0..<1_000_000))

@@ -44,14 +44,18 @@ import Testing
     }
 
     @Test func douglasPeuckerNeverExceedsTheTolerance() {
-        let failures = Self.failures("DP") { DouglasPeucker.keptIndices($0, toleranceMeters: $1) } error: {
+        let failures = Self.failures("DP") {
+            DouglasPeucker.keptIndices($0, toleranceMeters: $1)
+        } error: {
             SimplificationChecks.maxSegmentErrorMeters($0, kept: $1)
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
     @Test func timeAwareNeverExceedsTheTolerance() {
-        let failures = Self.failures("TD-TR") { TimeAwareSimplifier.keptIndices($0, toleranceMeters: $1) } error: {
+        let failures = Self.failures("TD-TR") {
+            TimeAwareSimplifier.keptIndices($0, toleranceMeters: $1)
+        } error: {
             SimplificationChecks.maxSynchronizedErrorMeters($0, kept: $1)
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
@@ -74,12 +78,15 @@ import Testing
             let lon = fixes.map(\.longitudeE7)
             let time = fixes.map(\.timeMs)
             let dp = lat.withUnsafeBufferPointer { la in
-                lon.withUnsafeBufferPointer { DouglasPeucker.keptIndices(latitudeE7: la, longitudeE7: $0, toleranceMeters: tolerance) }
+                lon.withUnsafeBufferPointer {
+                    DouglasPeucker.keptIndices(latitudeE7: la, longitudeE7: $0, toleranceMeters: tolerance)
+                }
             }
             let tdtr = lat.withUnsafeBufferPointer { la in
                 lon.withUnsafeBufferPointer { lo in
                     time.withUnsafeBufferPointer {
-                        TimeAwareSimplifier.keptIndices(latitudeE7: la, longitudeE7: lo, timeMs: $0, toleranceMeters: tolerance)
+                        TimeAwareSimplifier.keptIndices(
+                            latitudeE7: la, longitudeE7: lo, timeMs: $0, toleranceMeters: tolerance)
                     }
                 }
             }

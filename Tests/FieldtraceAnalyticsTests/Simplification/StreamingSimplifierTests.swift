@@ -42,7 +42,6 @@ import Testing
             batch += TimeAwareSimplifier.keptIndices(fixes, toleranceMeters: toleranceMeters).count
         }
         let ratio = Double(streamed) / Double(batch)
-        print("streaming/batch kept at \(toleranceMeters) m: \(streamed)/\(batch) = \(ratio)")
         #expect(ratio <= 1.05, "streaming keeps \(streamed), batch \(batch)")
         #expect(streamed < 4 * 86_400 / 5, "and it does simplify")
     }

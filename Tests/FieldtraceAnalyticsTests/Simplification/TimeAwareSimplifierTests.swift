@@ -91,7 +91,9 @@ import Testing
             let kept = TimeAwareSimplifier.keptIndices(fixes, toleranceMeters: tolerance)
             let former = Self.former(fixes, toleranceMeters: tolerance)
             let differ = Set(kept).symmetricDifference(former).sorted()
-            #expect(differ.count * 100 <= former.count, "seed \(seed), \(tolerance) m: \(kept.count) kept, formerly \(former.count); \(differ.prefix(20))")
+            #expect(
+                differ.count * 100 <= former.count,
+                "seed \(seed), \(tolerance) m: \(kept.count) kept, formerly \(former.count); \(differ.prefix(20))")
         }
     }
 
@@ -105,7 +107,8 @@ import Testing
                 longitudeE7: CoordinateE7.fromDegrees(p.longitude))
         }
         #expect(TimeAwareSimplifier.keptIndices([fix(0, 0), fix(50, 4), fix(100, 0)], toleranceMeters: 5) == [0, 2])
-        #expect(TimeAwareSimplifier.keptIndices([fix(0, 0), fix(50, 6), fix(100, 0)], toleranceMeters: 5) == [0, 1, 2])
+        #expect(
+            TimeAwareSimplifier.keptIndices([fix(0, 0), fix(50, 6), fix(100, 0)], toleranceMeters: 5) == [0, 1, 2])
     }
 
     @Test func aMillionPointsOnALineKeepTwo() {
