@@ -24,8 +24,11 @@ struct OpeningWindow: Sendable {
     private var anchorLatE7: Int32 = 0
     private var anchorLonE7: Int64 = 0
     private var anchorTimeMs: Int64 = 0
-    /// |latitude| below which a point ends the window, 1e-7 degree (0: none).
+    /// A point ends the window unless latitudeE7 × `hemisphere` ≥ `latitudeLimitE7`: it must stay on
+    /// the anchor's side of the equator and no closer to it than the latitude of the plane's east
+    /// scale (`hemisphere` 0: the anchor is near the equator, the scale is the largest, no limit).
     private var latitudeLimitE7: Int64 = 0
+    private var hemisphere: Int64 = 0
     private var eastPerE7 = 0.0
     private var northPerE7 = 0.0
     private var candidateLatE7: Int32 = 0
@@ -82,7 +85,7 @@ struct OpeningWindow: Sendable {
     private mutating func extends(latitudeE7: Int32, longitudeE7: Int32, timeMs: Int64) -> Bool {
         let spanMs = timeMs &- anchorTimeMs
         guard spanMs > 0, spanMs <= maxIntervalMs, limitM >= 0 else { return false }
-        guard Int64(latitudeE7.magnitude) >= latitudeLimitE7, Int64(candidateLatE7.magnitude) >= latitudeLimitE7
+        guard Int64(latitudeE7) * hemisphere >= latitudeLimitE7, Int64(candidateLatE7) * hemisphere >= latitudeLimitE7
         else { return false }
         let (cx, cy) = project(candidateLatE7, candidateLonE7)
         let candidateSpanMs = candidateTimeMs &- anchorTimeMs
@@ -123,6 +126,7 @@ struct OpeningWindow: Sendable {
         bound = InlineArray(repeating: .infinity)
         let marginE7 = Int64(StreamingSimplifier.scaleMarginDegrees * 1e7)
         latitudeLimitE7 = max(0, Int64(latitudeE7.magnitude) - marginE7)
+        hemisphere = latitudeLimitE7 == 0 ? 0 : latitudeE7 > 0 ? 1 : -1
         let plane = LocalTangentPlane(originLatitude: Double(latitudeLimitE7) / 1e7, originLongitude: 0)
         eastPerE7 = plane.metersPerDegreeLongitude / 1e7
         northPerE7 = plane.metersPerDegreeLatitude / 1e7

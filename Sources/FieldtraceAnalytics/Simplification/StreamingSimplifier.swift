@@ -32,8 +32,9 @@ import FieldtraceCore
 /// but about 70 ns, against about 20 ns per fix for the batch split.
 ///
 /// **Projection**: each window is measured in a plane at its anchor A whose east scale is taken
-/// `scaleMarginDegrees` closer to the equator than A; a fix beyond that margin ends the window, so
-/// the plane's east scale is never smaller than the true one in the window (see `ProjectedTrack`).
+/// `scaleMarginDegrees` closer to the equator than A; a fix beyond that latitude (or across the
+/// equator) ends the window, so every fix and every interpolated position of the window lies where
+/// the plane's east scale is not smaller than the true one (see `ProjectedTrack`).
 /// A fix with the same time as A (or earlier) also ends the window, which keeps every run of
 /// fixes with one time stamp (the sanity filter drops duplicates before this runs).
 public struct StreamingSimplifier: Sendable {

@@ -93,12 +93,16 @@ struct RandomTrack {
         longitude = 0
         timeMs = 1_764_374_400_000
         switch rng.next() % 5 {
-        case 0: latitude = uniform(-0.001, 0.001)  // crosses the equator
-        case 1: longitude = 179.9995  // crosses the antimeridian
-        default: break
+        case 0:  // on the equator: crosses it, and jumps between hemispheres
+            latitude = uniform(-0.001, 0.001)
+            longitude = uniform(-179, 179)
+        case 1:  // on the antimeridian
+            latitude = uniform(-75, 75)
+            longitude = 179.9995
+        default:
+            latitude = uniform(-75, 75)
+            longitude = uniform(-179, 179)
         }
-        latitude += uniform(-75, 75)
-        if longitude == 0 { longitude = uniform(-179, 179) }
     }
 
     mutating func uniform(_ low: Double, _ high: Double) -> Double {
