@@ -34,27 +34,39 @@ struct OpeningWindow: Sendable {
     private var candidateLatE7: Int32 = 0
     private var candidateLonE7: Int32 = 0
     private var candidateTimeMs: Int64 = 0
-    /// Half-plane bounds on the window's velocity (m/ms) along the 16 directions. Plain arrays and
-    /// scalar loops: `SIMD16` with `pointwiseMin` and lane masks compiled to lane-by-lane stack
-    /// traffic and ran at 400 ns per fix; these loops run at a few ns.
-    private var bound = InlineArray<16, Double>(repeating: .infinity)
-    /// Unit normals at angles k·π/8, k = 0..15 (cos and sin of π/8, π/4, 3π/8).
-    private let directionX: InlineArray<16, Double>
-    private let directionY: InlineArray<16, Double>
+    /// 16 doubles inline (a homogeneous tuple: `InlineArray` needs macOS 26), read and written
+    /// through a pointer in scalar loops. `SIMD16` with `pointwiseMin` and lane masks compiled to
+    /// lane-by-lane stack traffic and ran at 400 ns per fix; these loops take a few ns.
+    typealias Sixteen = (
+        Double, Double, Double, Double, Double, Double, Double, Double,
+        Double, Double, Double, Double, Double, Double, Double, Double
+    )
+    static let unbounded: Sixteen = (
+        .infinity, .infinity, .infinity, .infinity, .infinity, .infinity, .infinity, .infinity,
+        .infinity, .infinity, .infinity, .infinity, .infinity, .infinity, .infinity, .infinity
+    )
+    /// Unit normals at angles k·π/8, k = 0..15, as (x, y) pairs (cos and sin of π/8, π/4, 3π/8).
+    static let directions: (x: Sixteen, y: Sixteen) = {
+        let (c1, c2, c3) = (0.923_879_532_511_286_7, 0.707_106_781_186_547_6, 0.382_683_432_365_089_8)
+        return (
+            (1, c1, c2, c3, 0, -c3, -c2, -c1, -1, -c1, -c2, -c3, 0, c3, c2, c1),
+            (0, c3, c2, c1, 1, c1, c2, c3, 0, -c3, -c2, -c1, -1, -c1, -c2, -c3)
+        )
+    }()
+
+    /// Half-plane bounds on the window's velocity (m/ms) along the 16 directions.
+    private var bound: Sixteen = unbounded
 
     init(toleranceMeters: Double, maxIntervalMs: Int64) {
         limitM = SimplificationGuard.limitMeters(toleranceMeters: toleranceMeters)
         apothemM = limitM * 0.980_785_280_403_23
         self.maxIntervalMs = maxIntervalMs
-        let (c1, c2, c3) = (0.923_879_532_511_286_7, 0.707_106_781_186_547_6, 0.382_683_432_365_089_8)
-        directionX = [1, c1, c2, c3, 0, -c3, -c2, -c1, -1, -c1, -c2, -c3, 0, c3, c2, c1]
-        directionY = [0, c3, c2, c1, 1, c1, c2, c3, 0, -c3, -c2, -c1, -1, -c1, -c2, -c3]
     }
 
     mutating func reset() {
         hasAnchor = false
         hasCandidate = false
-        bound = InlineArray(repeating: .infinity)
+        bound = Self.unbounded
     }
 
     mutating func offer(latitudeE7: Int32, longitudeE7: Int32, timeMs: Int64) -> Decision {
@@ -90,22 +102,33 @@ struct OpeningWindow: Sendable {
         let (cx, cy) = project(candidateLatE7, candidateLonE7)
         let candidateSpanMs = candidateTimeMs &- anchorTimeMs
         var next = bound
-        if candidateSpanMs == 0 {
-            // At the anchor's time the interpolated position is the anchor, whatever the velocity.
-            guard cx * cx + cy * cy <= limitM * limitM else { return false }
-        } else {
-            let inverse = 1 / Double(candidateSpanMs)
-            let radius = apothemM * abs(inverse)
-            for k in 0..<16 {
-                next[k] = min(next[k], (directionX[k] * cx + directionY[k] * cy) * inverse + radius)
+        var directions = Self.directions
+        let (px, py) = project(latitudeE7, longitudeE7)
+        let radius = candidateSpanMs == 0 ? 0 : apothemM / abs(Double(candidateSpanMs))
+        let fits = withUnsafeMutablePointer(to: &next) { nextTuple in
+            withUnsafeMutablePointer(to: &directions) { directionTuples in
+                nextTuple.withMemoryRebound(to: Double.self, capacity: 16) { next in
+                    directionTuples.withMemoryRebound(to: Double.self, capacity: 32) { d in
+                        let (dx, dy) = (d, d + 16)
+                        if candidateSpanMs == 0 {
+                            // At the anchor's time the interpolated position is the anchor, whatever
+                            // the velocity.
+                            guard cx * cx + cy * cy <= limitM * limitM else { return false }
+                        } else {
+                            let inverse = 1 / Double(candidateSpanMs)
+                            for k in 0..<16 { next[k] = min(next[k], (dx[k] * cx + dy[k] * cy) * inverse + radius) }
+                        }
+                        // v = p / span must satisfy n·v <= bound along every direction; span > 0, so
+                        // compare n·p with bound·span.
+                        let span = Double(spanMs)
+                        var excess = -Double.infinity
+                        for k in 0..<16 { excess = max(excess, dx[k] * px + dy[k] * py - next[k] * span) }
+                        return excess <= 0
+                    }
+                }
             }
         }
-        let (px, py) = project(latitudeE7, longitudeE7)
-        // v = p / span must satisfy n·v <= bound for every direction; span > 0, so compare n·p with bound·span.
-        let span = Double(spanMs)
-        var excess = -Double.infinity
-        for k in 0..<16 { excess = max(excess, directionX[k] * px + directionY[k] * py - next[k] * span) }
-        guard excess <= 0 else { return false }
+        guard fits else { return false }
         bound = next
         return true
     }
@@ -123,7 +146,7 @@ struct OpeningWindow: Sendable {
         anchorLatE7 = latitudeE7
         anchorLonE7 = Int64(longitudeE7)
         anchorTimeMs = timeMs
-        bound = InlineArray(repeating: .infinity)
+        bound = Self.unbounded
         let marginE7 = Int64(StreamingSimplifier.scaleMarginDegrees * 1e7)
         latitudeLimitE7 = max(0, Int64(latitudeE7.magnitude) - marginE7)
         hemisphere = latitudeLimitE7 == 0 ? 0 : latitudeE7 > 0 ? 1 : -1
