@@ -24,24 +24,24 @@ public struct MeasurementNoise: Sendable, Hashable {
     /// receiver or phone with a clear sky is typically 3 to 5 m per axis; erring to the large
     /// side makes the filters trust such fixes a little less rather than gate good fixes out.
     public var defaultSigmaM: Double
-    /// User equivalent range error, metres (1 sigma). 6 m: the single-frequency error budget of
-    /// consumer receivers (ionosphere, troposphere, multipath, clock and ephemeris) is about 5
-    /// to 7 m; with HDOP 1 this gives 4.2 m per axis (DRMS 6 m), in line with measured open-sky
-    /// errors of trackers that report HDOP about 1.
+    /// User equivalent range error, metres (1 sigma). 5 m: the single-frequency error budget of
+    /// consumer receivers (ionosphere, troposphere, multipath, clock and ephemeris) is about 4
+    /// to 6 m; with HDOP 1 this gives 3.5 m per axis (DRMS 5 m), in line with the open-sky
+    /// errors of trackers that report HDOP about 1 (and with the scenario simulator's model).
     public var userEquivalentRangeErrorM: Double
     /// Smallest per-axis sigma, metres. 1 m: phones report accuracies of 1 to 3 m under a clear
     /// sky that their fixes do not meet, and a tiny sigma would make the Kalman filter follow
     /// one fix blindly and gate out its honest neighbours.
     public var minimumSigmaM: Double
 
-    public init(defaultSigmaM: Double = 5, userEquivalentRangeErrorM: Double = 6, minimumSigmaM: Double = 1) {
+    public init(defaultSigmaM: Double = 5, userEquivalentRangeErrorM: Double = 5, minimumSigmaM: Double = 1) {
         self.defaultSigmaM = defaultSigmaM
         self.userEquivalentRangeErrorM = userEquivalentRangeErrorM
         self.minimumSigmaM = minimumSigmaM
     }
 
     /// sqrt(-2 ln(1 - 0.68)): the 68% radius of a circular Gaussian in units of its per-axis sigma.
-    public static let radius68PerSigma = 1.509_596_1
+    public static let radius68PerSigma = 1.509_592_185_451_663_4
 
     /// Per-axis sigma of `fix`, metres. O(1); non-finite or non-positive reports are ignored.
     @inlinable

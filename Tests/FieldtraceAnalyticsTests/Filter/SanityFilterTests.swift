@@ -4,20 +4,14 @@ import FieldtraceTestSupport
 import Testing
 
 @Suite struct SanityFilterTests {
-    static let device = DeviceID("w1")!
-    static let t0: Int64 = 1_764_374_400_000
-    static let plane = LocalTangentPlane(originLatitude: 48.1374, originLongitude: 11.5755)
+    static let device = FilterFixtures.device
+    static let t0 = FilterFixtures.t0
 
-    /// A fix `east`/`north` metres from the test origin at `second` seconds.
     static func fix(
         _ second: Double, east: Double = 0, north: Double = 0, receivedMs: Int64? = nil, accuracyM: Double? = nil,
         valid: Bool = true
     ) -> Fix {
-        let p = plane.unproject(eastM: east, northM: north)
-        return Fix(
-            device: device, timeMs: t0 + Int64(second * 1000), receivedMs: receivedMs,
-            latitudeE7: CoordinateE7.fromDegrees(p.latitude), longitudeE7: CoordinateE7.fromDegrees(p.longitude),
-            accuracyM: accuracyM, flags: valid ? .valid : [])
+        FilterFixtures.fix(second, east: east, north: north, receivedMs: receivedMs, accuracyM: accuracyM, valid: valid)
     }
 
     static func reasons(_ fixes: [Fix], _ configuration: SanityFilter.Configuration = .init()) -> [SanityRejection?] {
@@ -49,7 +43,8 @@ import Testing
         #expect(filter.judge(Self.fix(0, receivedMs: Self.t0 - tolerance - 1)) == .futureTime)
         #expect(filter.judge(Self.fix(1, receivedMs: Self.t0 + 1000 - tolerance)) == nil)
         // An explicit reference wins over the receive time.
-        #expect(filter.judge(Self.fix(2, receivedMs: Self.t0 + 5000), referenceTimeMs: Self.t0 - 3_600_000) == .futureTime)
+        #expect(
+            filter.judge(Self.fix(2, receivedMs: Self.t0 + 5000), referenceTimeMs: Self.t0 - 3_600_000) == .futureTime)
         // Without either, there is nothing to compare with.
         #expect(filter.judge(Self.fix(3_600)) == nil)
     }

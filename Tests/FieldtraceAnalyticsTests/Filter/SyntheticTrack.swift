@@ -5,7 +5,8 @@ import Foundation
 
 /// A seeded synthetic track with ground truth for the filter tests: drives (or walks) of
 /// straight legs joined by right-angle turns, traffic-light waits and stops, sampled every
-/// `intervalSeconds`, with white Gaussian noise per axis and isolated multipath outliers.
+/// `intervalSeconds`, with white Gaussian noise (per-axis sigma `noiseSigmaM`, by default a
+/// horizontal RMS of 5 m) and isolated multipath outliers.
 struct SyntheticTrack {
     var fixes: [Fix] = []
     /// True position of `fixes[i]`, degrees.
@@ -18,15 +19,17 @@ struct SyntheticTrack {
     struct Options {
         var seconds = 86_400
         var intervalSeconds = 1
-        var noiseSigmaM = 5.0
+        var noiseSigmaM = 5.0 / 2.0.squareRoot()
         var outlierProbability = 0.005
         var outlierMinM = 50.0
         var outlierMaxM = 300.0
         var walking = false
-        /// Report speed and course (truth plus 0.2 m/s and 2 degrees of noise).
+        /// Report speed and course (truth plus 0.15 m/s and 2 degrees of noise).
         var reportVelocity = true
         /// Report `accuracyM` consistent with the noise (68% radius); otherwise nothing.
         var reportAccuracy = false
+        /// Report HDOP consistent with the noise (sigma per axis = HDOP x 3.54 m).
+        var reportHDOP = true
         var latitude = 48.1374
         var longitude = 11.5755
         var startMs: Int64 = 1_764_374_400_000
@@ -67,8 +70,9 @@ struct SyntheticTrack {
             } else {
                 if legRemainingM <= 0 && turnRemaining == 0 {
                     if legsRemaining == 0 {
-                        stopRemaining = 60 + Int(uniform() * 1800)
-                        speed = 0
+                        // Brake to the stop at the usual deceleration.
+                        speed = max(0, speed - acceleration)
+                        if speed == 0 { stopRemaining = 60 + Int(uniform() * 1800) }
                     } else {
                         legsRemaining -= 1
                         legRemainingM = options.walking ? 30 + uniform() * 200 : 80 + uniform() * 600
@@ -77,7 +81,7 @@ struct SyntheticTrack {
                         if !options.walking && uniform() < 0.2 { lightRemaining = 20 + Int(uniform() * 40) }
                     }
                 }
-                if stopRemaining == 0 && lightRemaining == 0 {
+                if stopRemaining == 0 && lightRemaining == 0 && (legRemainingM > 0 || turnRemaining != 0) {
                     if turnRemaining != 0 {
                         speed = max(min(speed, turnSpeed), speed - acceleration)
                         let rate = max(0.2, min(0.5, abs(turnRemaining)))
@@ -116,7 +120,7 @@ struct SyntheticTrack {
                 latitudeE7: CoordinateE7.fromDegrees(measured.latitude),
                 longitudeE7: CoordinateE7.fromDegrees(measured.longitude), source: .simulated)
             if options.reportVelocity {
-                let reported = max(0, speed + 0.2 * gaussian())
+                let reported = abs(speed + 0.15 * gaussian())
                 fix.speedMps = reported
                 if reported > 0.5 {
                     var course = (heading * 180 / Double.pi + 2 * gaussian()).truncatingRemainder(dividingBy: 360)
@@ -125,6 +129,7 @@ struct SyntheticTrack {
                 }
             }
             if options.reportAccuracy { fix.accuracyM = options.noiseSigmaM * 1.5096 }
+            if options.reportHDOP { fix.hdop = (options.noiseSigmaM / (5 / 2.0.squareRoot()) * 10).rounded() / 10 }
             track.fixes.append(fix)
             track.truth.append(truePoint)
             track.truthVelocity.append((velocityEast, velocityNorth))
@@ -136,7 +141,8 @@ struct SyntheticTrack {
 /// Error statistics against truth.
 enum TrackError {
     /// Distance in metres between a position in E7 and a truth point in degrees.
-    static func meters(latitudeE7: Int32, longitudeE7: Int32, _ truth: (latitude: Double, longitude: Double)) -> Double {
+    static func meters(latitudeE7: Int32, longitudeE7: Int32, _ truth: (latitude: Double, longitude: Double)) -> Double
+    {
         Geodesy.haversineMeters(
             lat1: Double(latitudeE7) / 1e7, lon1: Double(longitudeE7) / 1e7, lat2: truth.latitude,
             lon2: truth.longitude)
@@ -165,4 +171,3 @@ enum TrackError {
         return (sum / Double(max(estimates.count, 1))).squareRoot()
     }
 }
-
