@@ -139,20 +139,29 @@ public struct KalmanTracker: Sendable {
             holdStill()
             return .skipped
         }
-        predict(to: fix.timeMs)
+        let velocity = configuration.useReportedVelocity ? reportedVelocity(fix) : nil
+        predict(to: fix.timeMs, velocity: velocity)
         if east * east + north * north > configuration.reanchorDistanceM * configuration.reanchorDistanceM {
             reanchor()
-        }
-        if configuration.useReportedVelocity, let velocity = reportedVelocity(fix) {
-            updateVelocity(velocity)
         }
         let measured = plane.project(latitude: fix.latitude, longitude: fix.longitude)
         let sigma = configuration.noise.sigmaM(fix)
         let r = sigma * sigma
+        var distance2 = Double.infinity
+        if let velocity {
+            // The position is judged against the prediction with and without the velocity:
+            // after a turn or a stop between sparse fixes, the velocity-corrected prediction
+            // assumes the change was spread evenly over the step and may miss, the plain one
+            // has the wider covariance.
+            let e = measured.eastM - east
+            let n = measured.northM - north
+            distance2 = (e * e + n * n) / (p00 + r)
+            updateVelocity(velocity)
+        }
         let innovationEast = measured.eastM - east
         let innovationNorth = measured.northM - north
         let s = p00 + r
-        let distance2 = (innovationEast * innovationEast + innovationNorth * innovationNorth) / s
+        distance2 = min(distance2, (innovationEast * innovationEast + innovationNorth * innovationNorth) / s)
         let w = configuration.maneuverSmoothing
         averageNIS = (1 - w) * averageNIS + w * min(distance2, configuration.gateChiSquare)
         noiseScale = min(
@@ -238,9 +247,25 @@ public struct KalmanTracker: Sendable {
     }
 
     /// Constant-velocity prediction to `timeMs` (not before the state's time).
-    private mutating func predict(to timeMs: Int64) {
+    ///
+    /// With a reported `velocity`, the step's process noise is at least what explains the
+    /// reported change of velocity as one sigma per axis: scale >= |dv|^2 / (2 q dt), at most
+    /// `maneuverMaxScale`. Cruising, |dv| is noise and this never binds; when the vehicle
+    /// turned, stopped or pulled away since the last fix, the position covariance grows with
+    /// the change, so the gate accepts where the vehicle went instead of where it was heading.
+    private mutating func predict(
+        to timeMs: Int64, velocity: (east: Double, north: Double, variance: Double)? = nil
+    ) {
         let dt = Double(timeMs - stateTimeMs) / 1000
-        let q = configuration.accelerationSpectralDensity * noiseScale
+        var scale = noiseScale
+        let base = configuration.accelerationSpectralDensity
+        if let velocity, dt > 0 {
+            let de = velocity.east - eastVelocity
+            let dn = velocity.north - northVelocity
+            let change2 = de * de + dn * dn
+            scale = min(max(scale, change2 / (2 * base * dt)), configuration.maneuverMaxScale)
+        }
+        let q = base * scale
         east += eastVelocity * dt
         north += northVelocity * dt
         let dt2 = dt * dt

@@ -125,6 +125,24 @@ import Testing
         #expect(F.distance(latitudeE7: last.latitudeE7, longitudeE7: last.longitudeE7, east: 0, north: 500) < 5)
     }
 
+    @Test func aStopBetweenSparseFixesIsFollowedWithReportedVelocity() {
+        // 0.1 Hz, east at 12 m/s; right after t = 100 s the car brakes (2.5 m/s^2, 28.8 m) and
+        // stands: the fix at 110 s is 91 m behind the constant-velocity prediction.
+        var noise = GaussianNoise(seed: 8)
+        var fixes: [Fix] = []
+        for t in stride(from: 0.0, through: 100, by: 10) {
+            fixes.append(
+                F.fix(
+                    t, east: 12 * t + Self.sigma * noise.next(), north: Self.sigma * noise.next(), hdop: 1,
+                    speedMps: 12, courseDeg: 90))
+        }
+        fixes.append(F.fix(110, east: 1_228.8, hdop: 1, speedMps: 0.05))
+        let with = KalmanTracker.filter(fixes)
+        #expect(with[11].status == .updated)
+        #expect(
+            F.distance(latitudeE7: with[11].latitudeE7, longitudeE7: with[11].longitudeE7, east: 1_228.8, north: 0) < 8)
+    }
+
     @Test func aGapRestartsTheState() {
         let (first, _) = Self.line(count: 60, velocity: (10, 0))
         let (second, _) = Self.line(count: 10, velocity: (10, 0), start: 60 + 121)
