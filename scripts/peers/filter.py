@@ -13,10 +13,12 @@ The model and parameters are Fieldtrace's defaults (KalmanTracker.Configuration)
   state [east, v_east, north, v_north], constant velocity, white acceleration q = 1 m^2/s^3
   (filterpy's Q_continuous_white_noise), scaled by the same manoeuvre adaptation
   (1 + 10 x max(0, m - 3), at most 100, m = exponential average, weight 0.3, of the position
-  NIS capped at the gate); measurement sigma per axis from accuracy_m / 1.5096, else
-  hdop x 5 / sqrt(2), else 5 m, at least 1 m; reported speed/course as a velocity measurement
-  (variance 0.5^2 + (speed x 5 deg)^2, applied before the position, or (0, 0) when the speed is
-  at most 0.5 m/s without a course); chi-square gate 13.8155 on the position innovation;
+  NIS capped at the gate, and per step at least |dv|^2 / (2 q dt) for the reported velocity
+  change dv); measurement sigma per axis from accuracy_m / 1.5096, else hdop x 5 / sqrt(2),
+  else 5 m, at least 1 m; reported speed/course as a velocity measurement (variance
+  0.5^2 + (speed x 5 deg)^2, applied before the position, or (0, 0) when the speed is at most
+  0.5 m/s without a course); chi-square gate 13.8155 on the position innovation, judged
+  against the prediction before and after the velocity update (the smaller distance);
   reset to the measurement after 4 gated-out fixes in a row; restart after a gap > 120 s.
 Not reproduced (they only matter on rare input): re-anchoring of the plane every 10 km and
 the smoother's re-filtering of a rejected run after a reset.
@@ -153,6 +155,12 @@ def model(dt):
     return cached
 
 
+def position_nis(kf, z, r):
+    y = z - np.array([kf.x[0, 0], kf.x[2, 0]])
+    s = np.array([[kf.P[0, 0] + r, kf.P[0, 2]], [kf.P[2, 0], kf.P[2, 2] + r]])
+    return float(y @ np.linalg.solve(s, y))
+
+
 def run(track, use_velocity, smooth):
     """Estimates (east, north) per fix, filtered or smoothed."""
     times, zs, sigmas, velocities = track["time_ms"], track["z"], track["sigma"], track["velocity"]
@@ -208,17 +216,21 @@ def run(track, use_velocity, smooth):
             segment.append((i, kf.x[:, 0].copy(), kf.P.copy(), f, q))
             continue
         dt = (t - state_ms) / 1000
+        v = velocities[i] if use_velocity else None
+        step_scale = scale
+        if v is not None and dt > 0:
+            change2 = (v[0] - kf.x[1, 0]) ** 2 + (v[1] - kf.x[3, 0]) ** 2
+            step_scale = min(max(scale, change2 / (2 * Q_DENSITY * dt)), MANEUVER_MAX)
         f, unit_q = model(dt)
-        q = unit_q * (Q_DENSITY * scale)
+        q = unit_q * (Q_DENSITY * step_scale)
         kf.predict(F=f, Q=q)
         state_ms = t
-        v = velocities[i] if use_velocity else None
-        if v is not None:
-            kf.update(np.array([[v[0]], [v[1]]]), R=np.eye(2) * v[2], H=H_VELOCITY)
         r = sigmas[i] ** 2
-        y = zs[i] - np.array([kf.x[0, 0], kf.x[2, 0]])
-        s = np.array([[kf.P[0, 0] + r, kf.P[0, 2]], [kf.P[2, 0], kf.P[2, 2] + r]])
-        d2 = float(y @ np.linalg.solve(s, y))
+        d2 = math.inf
+        if v is not None:
+            d2 = position_nis(kf, zs[i], r)
+            kf.update(np.array([[v[0]], [v[1]]]), R=np.eye(2) * v[2], H=H_VELOCITY)
+        d2 = min(d2, position_nis(kf, zs[i], r))
         nis_average = (1 - MANEUVER_WEIGHT) * nis_average + MANEUVER_WEIGHT * min(d2, GATE)
         scale = min(MANEUVER_MAX, 1 + MANEUVER_GAIN * max(0.0, nis_average - MANEUVER_THRESHOLD))
         if d2 > GATE:

@@ -17,9 +17,11 @@ import FieldtraceCore
 /// (`Configuration.accelerationSpectralDensity`). Per axis, over a step of dt seconds:
 /// F = [[1, dt], [0, 1]], Q = q [[dt^3/3, dt^2/2], [dt^2/2, dt]]. The measurement is the
 /// position, isotropic with per-axis sigma from `MeasurementNoise` (accuracy, HDOP or default);
-/// optionally also the velocity from reported speed and course. While the innovations run
-/// large (a manoeuvre the model lags), q is scaled up (`Configuration.maneuverGain`); the
-/// scale is part of the prediction, so the smoother sees exactly the model the filter used.
+/// optionally also the velocity from reported speed and course. q is scaled up while the
+/// innovations run large (a manoeuvre the model lags, `Configuration.maneuverGain`) and, per
+/// step, to at least what explains the reported change of velocity (a turn or stop between
+/// two fixes); the scale is part of the prediction, so the smoother sees exactly the model the
+/// filter used.
 ///
 /// ## East and north are two independent 2-state filters sharing one covariance
 /// With isotropic measurement noise (one sigma for both axes, no cross term), an isotropic
@@ -30,11 +32,13 @@ import FieldtraceCore
 /// property by using an isotropic sigma (speed sigma combined with speed x course sigma).
 ///
 /// ## Order of the updates
-/// The reported velocity (when used) is applied first, then the position is gated against the
-/// state that already knows the velocity: in a turn the course turns with the vehicle at once,
-/// so the position gate follows the turn instead of rejecting the honest fixes of a manoeuvre.
-/// A fix whose position is gated out has so still contributed its velocity: Doppler velocity
-/// is far less affected by multipath than the position.
+/// The reported velocity (when used) is applied first, then the position: in a turn the course
+/// turns with the vehicle at once, so the position gate follows the turn instead of rejecting
+/// the honest fixes of a manoeuvre. The gate takes the smaller distance to the prediction
+/// before and after the velocity update (the velocity-corrected one assumes the change was
+/// spread evenly over the step, which misses a stop early in a 10 s step). A fix whose
+/// position is gated out has still contributed its velocity: Doppler velocity is far less
+/// affected by multipath than the position.
 ///
 /// ## Gating and resets
 /// The position innovation y (2-vector) with covariance S = (p00 + r) I gives the squared
