@@ -107,7 +107,8 @@ public enum KalmanStatus: UInt8, Sendable, Hashable, CustomStringConvertible {
     /// reset to it.
     case reset = 3
     /// The fix was not used: flagged invalid or outlier (by the sanity filter), or earlier than
-    /// the state. The estimate is the prediction (or, before any state, the fix itself).
+    /// the state. The estimate is the prediction to its time (the last estimate when the fix
+    /// is earlier than the state or beyond the gap limit; before any state, the fix itself).
     case skipped = 4
 
     public var description: String {

@@ -1,6 +1,6 @@
 import FieldtraceCore
 
-// sin/cos for the reported course (the C library, part of the toolchain; Core's wrappers are internal).
+// sin for the reported course (the C library, part of the toolchain; Core's wrappers are internal).
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -128,7 +128,9 @@ public struct KalmanTracker: Sendable {
     /// state, `predicted*` and `stepSeconds` describe the prediction made on the way.
     mutating func step(_ fix: Fix) -> KalmanStatus {
         if !fix.isValid || fix.flags.contains(.outlier) {
-            if hasState && fix.timeMs > stateTimeMs {
+            // Predict to a skipped fix only within the gap limit: beyond it the state is stale
+            // and an extrapolation over minutes or hours would be nonsense.
+            if hasState && fix.timeMs > stateTimeMs && fix.timeMs - lastUpdateMs <= configuration.maxGapMs {
                 predict(to: fix.timeMs)
             } else {
                 holdStill()
@@ -164,8 +166,8 @@ public struct KalmanTracker: Sendable {
         }
         let innovationEast = measured.eastM - east
         let innovationNorth = measured.northM - north
-        let s = p00 + r
-        distance2 = min(distance2, (innovationEast * innovationEast + innovationNorth * innovationNorth) / s)
+        let inverseS = 1 / (p00 + r)
+        distance2 = min(distance2, (innovationEast * innovationEast + innovationNorth * innovationNorth) * inverseS)
         let w = configuration.maneuverSmoothing
         averageNIS = (1 - w) * averageNIS + w * min(distance2, configuration.gateChiSquare)
         noiseScale = min(
@@ -180,8 +182,8 @@ public struct KalmanTracker: Sendable {
             restartFromRun(at: fix, measured: measured, r: r)
             return .reset
         }
-        let k0 = p00 / s
-        let k1 = p01 / s
+        let k0 = p00 * inverseS
+        let k1 = p01 * inverseS
         east += k0 * innovationEast
         north += k0 * innovationNorth
         eastVelocity += k1 * innovationEast
@@ -260,7 +262,7 @@ public struct KalmanTracker: Sendable {
     private mutating func predict(
         to timeMs: Int64, velocity: (east: Double, north: Double, variance: Double)? = nil
     ) {
-        let dt = Double(timeMs - stateTimeMs) / 1000
+        let dt = Double(timeMs - stateTimeMs) * 0.001
         var scale = noiseScale
         let base = configuration.accelerationSpectralDensity
         if let velocity, dt > 0 {
@@ -300,10 +302,14 @@ public struct KalmanTracker: Sendable {
         }
         let speedVariance = configuration.speedSigmaMps * configuration.speedSigmaMps
         if let course = fix.courseDeg, course.isFinite {
-            let radians = course * Double.pi / 180
-            let courseSigma = configuration.courseSigmaDeg * Double.pi / 180
+            let courseSigma = configuration.courseSigmaDeg * (Double.pi / 180)
             let crossVariance = speed * speed * courseSigma * courseSigma
-            return (speed * sin(radians), speed * cos(radians), speedVariance + crossVariance)
+            // One libm call: the cosine from the sine, its sign from the quadrant.
+            let degrees = course - 360 * (course / 360).rounded(.down)
+            let sine = sin(degrees * (Double.pi / 180))
+            let cosineMagnitude = max(0, 1 - sine * sine).squareRoot()
+            let cosine = degrees > 90 && degrees < 270 ? -cosineMagnitude : cosineMagnitude
+            return (speed * sine, speed * cosine, speedVariance + crossVariance)
         }
         guard speed <= configuration.stationarySpeedMps else { return nil }
         return (0, 0, speedVariance + speed * speed)
@@ -314,11 +320,11 @@ public struct KalmanTracker: Sendable {
     /// information the filter needs (gating it cost 15% of RMS error and caused resets in
     /// simulated turns); implausible speeds are dropped by `reportedVelocity`.
     private mutating func updateVelocity(_ velocity: (east: Double, north: Double, variance: Double)) {
-        let s = p11 + velocity.variance
+        let inverseS = 1 / (p11 + velocity.variance)
         let innovationEast = velocity.east - eastVelocity
         let innovationNorth = velocity.north - northVelocity
-        let k0 = p01 / s
-        let k1 = p11 / s
+        let k0 = p01 * inverseS
+        let k1 = p11 * inverseS
         east += k0 * innovationEast
         north += k0 * innovationNorth
         eastVelocity += k1 * innovationEast

@@ -1,5 +1,6 @@
 import FieldtraceAnalytics
 import FieldtraceCore
+import Foundation
 import Testing
 
 @Suite struct KalmanTrackerTests {
@@ -89,6 +90,15 @@ import Testing
         #expect(estimate.speedMps < 0.2)
     }
 
+    @Test(arguments: [0, 30, 90, 135, 180, 225, 270, 300, 359.9, -90, 450] as [Double])
+    func aReportedCourseGivesTheVelocityDirection(course: Double) {
+        var tracker = KalmanTracker()
+        let start = tracker.process(F.fix(0, hdop: 1, speedMps: 10, courseDeg: course))
+        let radians = course * Double.pi / 180
+        #expect(abs(start.eastVelocityMps - 10 * sin(radians)) < 1e-9)
+        #expect(abs(start.northVelocityMps - 10 * cos(radians)) < 1e-9)
+    }
+
     @Test func aSingleOutlierIsGatedOutAndBarelyMovesTheEstimate() {
         var (fixes, _) = Self.line(count: 120, velocity: (10, 0))
         var flagged = fixes
@@ -169,6 +179,16 @@ import Testing
             Array(fixes[..<40]) + Array(fixes[42...]), configuration: Self.positionOnly)
         #expect(abs(Int(dropped[50].latitudeE7) - Int(estimates[52].latitudeE7)) <= 1)
         #expect(abs(Int(dropped[50].longitudeE7) - Int(estimates[52].longitudeE7)) <= 1)
+    }
+
+    @Test func aSkippedFixLongAfterTheLastUpdateIsNotExtrapolated() {
+        let (fixes, _) = Self.line(count: 30, velocity: (10, 0))
+        var late = F.fix(3_600, east: 5, hdop: 1)
+        late.flags.insert(.outlier)
+        let estimates = KalmanTracker.filter(fixes + [late], configuration: Self.positionOnly)
+        #expect(estimates[30].status == .skipped)
+        #expect(estimates[30].latitudeE7 == estimates[29].latitudeE7)
+        #expect(estimates[30].longitudeE7 == estimates[29].longitudeE7)
     }
 
     @Test func beforeAnyStateASkippedFixIsPassedThrough() {
