@@ -37,6 +37,7 @@ public struct RTSSmoother: Sendable {
 
     public init(configuration: KalmanTracker.Configuration = .init()) {
         self.configuration = configuration
+        planes.reserveCapacity(64)
     }
 
     /// Smooths a device's fixes (time order) into `output`, replacing its contents: one estimate
