@@ -1,14 +1,5 @@
 import FieldtraceCore
 
-// sin for the reported course (the C library, part of the toolchain; Core's wrappers are internal).
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Online Kalman filter for one device: constant velocity, state (east, north, v_east, v_north)
 /// in metres and m/s in a local tangent plane, fed fixes in fix-time order.
 ///
@@ -306,7 +297,7 @@ public struct KalmanTracker: Sendable {
             let crossVariance = speed * speed * courseSigma * courseSigma
             // One libm call: the cosine from the sine, its sign from the quadrant.
             let degrees = course - 360 * (course / 360).rounded(.down)
-            let sine = sin(degrees * (Double.pi / 180))
+            let sine = FieldtraceCore.sine(degrees * (Double.pi / 180))
             let cosineMagnitude = max(0, 1 - sine * sine).squareRoot()
             let cosine = degrees > 90 && degrees < 270 ? -cosineMagnitude : cosineMagnitude
             return (speed * sine, speed * cosine, speedVariance + crossVariance)
