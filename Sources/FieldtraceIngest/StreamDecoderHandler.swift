@@ -247,8 +247,9 @@ final class StreamDecoderHandler<Decoder: WireDecoder>: ChannelDuplexHandler {
         case .failure(let error):
             local.sinkFailures += 1
             logger.error("sink failed: closing without ack", metadata: ["error": "\(error)"])
-            coordinator.reportSinkFailure(error)
+            // Close before reporting: the report may shut the server down, re-entering this handler.
             if !isInactive { close(context, .sinkFailure) }
+            coordinator.reportSinkFailure(error)
         }
     }
 
