@@ -79,9 +79,6 @@ public struct IngestListenerCounters: Sendable, Hashable {
         acksSent += other.acksSent
         repliesSent += other.repliesSent
     }
-
-    /// Whether nothing was counted (a flush can be skipped).
-    var isZero: Bool { self == IngestListenerCounters() }
 }
 
 /// The counters of every listener at one moment.

@@ -64,8 +64,11 @@ import Testing
             #expect(client.received.datagrams == [ack, ack])
             #expect(sink.fixes.count == 4)
             #expect(sink.fixes.allSatisfy { $0.device.rawValue == TCPScenario.imei && $0.source == .teltonika })
-            let counters = server.counters()[.teltonikaUDP]
-            #expect(counters.acksSent == 2 && counters.fixesAccepted == 4 && counters.datagramsReceived == 2)
+            #expect(
+                await eventually {
+                    let counters = server.counters()[.teltonikaUDP]
+                    return counters.acksSent == 2 && counters.fixesAccepted == 4 && counters.datagramsReceived == 2
+                })
         }
     }
 
@@ -124,6 +127,24 @@ import Testing
             #expect(await eventually { client.received.datagrams.count == 3 })
             #expect(sink.batches.map(\.count) == [1, 2])
             #expect(client.received.datagrams.map { $0[3] } == [0, 1, 2], "acks of datagrams 0, 1, 2; 3-5 shed")
+        }
+    }
+
+    /// Several sockets on one port (`SO_REUSEPORT`) all decode and ack.
+    @Test func severalSocketsShareAPort() async throws {
+        let sink = GatedSink()
+        try await withServer([.teltonikaUDP], sink: sink, configure: { $0.limits.udpSocketsPerListener = 2 }) {
+            server in
+            let port = server.boundPort(.teltonikaUDP)
+            var clients: [UDPClient] = []
+            for id in 0..<8 {
+                let client = try await UDPClient.bind(target: port)
+                try await client.send(Self.teltonikaDatagram(packetID: UInt16(id), avlPacketID: 0, records: 1))
+                clients.append(client)
+            }
+            #expect(await eventually { clients.allSatisfy { $0.received.datagrams.count == 1 } })
+            #expect(sink.fixes.count == 8)
+            for client in clients { await client.close() }
         }
     }
 
