@@ -1,0 +1,173 @@
+/// The state machine of one device against one fence (see `GeofenceMonitor` for the rules).
+///
+/// Every fix gives a signed distance `d` (metres, negative inside) and an accuracy radius `r`.
+/// A fix votes only if its accuracy circle does not straddle the boundary (`|d| >= r`); it is
+/// *beyond* on a side if it is at least `band = max(margin, r)` deep into it, else *between*.
+/// Votes are kept in a small ring (the last `windowCapacity` voting fixes) for the dwell test.
+struct GeofenceTrack {
+    /// Voting fixes remembered for the dwell window. 128 covers a 2-minute window at 1 Hz; at
+    /// higher rates the window test uses the most recent 128 fixes.
+    static let windowCapacity = 128
+
+    /// Vote classes.
+    static let beyondInside: UInt8 = 0
+    static let betweenInside: UInt8 = 1
+    static let betweenOutside: UInt8 = 2
+    static let beyondOutside: UInt8 = 3
+
+    /// A confirmed event before it becomes an `AnalyticsEvent`.
+    struct Confirmed {
+        var kind: EventKind
+        var timeMs: Int64
+        var distanceM: Double
+        var durationMs: Int64?
+    }
+
+    let fence: Int32
+    /// The confirmed side.
+    var inside = false
+    /// A transition to the other side is pending since `crossingMs`.
+    var pending = false
+    var crossingMs: Int64 = 0
+    var pendingVotes = 0
+    var pendingContrary = 0
+    /// Crossing time of the confirmed enter of the current visit.
+    var visitStartMs: Int64?
+    var dwellReported = false
+    /// The last fix on the confirmed side (time, signed distance): one end of the interpolation.
+    var lastStableTimeMs: Int64?
+    var lastStableDistanceM = 0.0
+    private var times: [Int64]
+    private var classes: [UInt8]
+    private var head = 0
+    private var filled = 0
+
+    init(fence: Int32) {
+        self.fence = fence
+        times = Array(repeating: 0, count: Self.windowCapacity)
+        classes = Array(repeating: 0, count: Self.windowCapacity)
+    }
+
+    var state: GeofenceState {
+        switch (inside, pending) {
+        case (false, false): .outside
+        case (false, true): .enteringPending
+        case (true, false): .inside
+        case (true, true): .exitingPending
+        }
+    }
+
+    /// Whether the track can be dropped: confirmed outside, nothing pending, and far enough that
+    /// a new approach must cross the boundary again (the monitor recreates it then).
+    func isIdle(distanceM d: Double, marginM: Double) -> Bool {
+        !inside && !pending && d > max(2 * marginM, 100)
+    }
+
+    /// Feeds one fix; appends confirmed transitions (and a dwell) to `out`.
+    mutating func step(
+        timeMs t: Int64, distanceM d: Double, accuracyM r: Double, rules: GeofenceMonitor.FenceRules,
+        configuration c: GeofenceMonitor.Configuration, out: inout [Confirmed]
+    ) {
+        let rawInside = d <= 0
+        let voting = abs(d) >= r
+        let band = max(rules.marginM, r)
+        let vote: UInt8 =
+            d <= -band ? Self.beyondInside : d <= 0 ? Self.betweenInside : d < band ? Self.betweenOutside : Self.beyondOutside
+        if voting { record(t, vote) }
+
+        if !pending {
+            if rawInside == inside {
+                lastStableTimeMs = t
+                lastStableDistanceM = d
+                checkDwell(t, d, rules, &out)
+                return
+            }
+            // A straddling fix is no evidence of a crossing: keep the state.
+            guard voting else { return }
+            pending = true
+            crossingMs = interpolatedCrossing(t, d)
+            pendingVotes = 1
+            pendingContrary = 0
+        } else if voting {
+            pendingVotes += 1
+            if rawInside == inside {
+                pendingContrary += 1
+                // Back on the old side for most of the pending time (not one wild fix): cancel.
+                if pendingContrary >= 2 && pendingContrary * 2 > pendingVotes {
+                    pending = false
+                    lastStableTimeMs = t
+                    lastStableDistanceM = d
+                    checkDwell(t, d, rules, &out)
+                    return
+                }
+            }
+        }
+        let target = !inside
+        guard voting, vote == (target ? Self.beyondInside : Self.beyondOutside) else { return }
+        let dwellMs = target ? rules.enterDwellMs : rules.exitDwellMs
+        guard t - crossingMs >= dwellMs else { return }
+        let (n, beyond, contrary) = windowCounts(since: t - dwellMs, target: target)
+        guard beyond >= max(1, c.minimumVotes), beyond * 2 >= n, Double(contrary) <= c.maxContraryShare * Double(n)
+        else { return }
+
+        pending = false
+        lastStableTimeMs = t
+        lastStableDistanceM = d
+        if target {
+            inside = true
+            visitStartMs = crossingMs
+            dwellReported = false
+            out.append(Confirmed(kind: .geofenceEnter, timeMs: crossingMs, distanceM: abs(d), durationMs: nil))
+            checkDwell(t, d, rules, &out)
+        } else {
+            inside = false
+            let duration = visitStartMs.map { crossingMs - $0 }
+            visitStartMs = nil
+            out.append(Confirmed(kind: .geofenceExit, timeMs: crossingMs, distanceM: abs(d), durationMs: duration))
+        }
+    }
+
+    private mutating func checkDwell(_ t: Int64, _ d: Double, _ rules: GeofenceMonitor.FenceRules, _ out: inout [Confirmed]) {
+        guard inside, !pending, !dwellReported, let start = visitStartMs, let threshold = rules.dwellThresholdMs,
+            t - start >= threshold
+        else { return }
+        dwellReported = true
+        out.append(Confirmed(kind: .geofenceDwell, timeMs: start + threshold, distanceM: abs(d), durationMs: threshold))
+    }
+
+    /// Crossing time between the last fix on the confirmed side and this one, by linear
+    /// interpolation of signed distance (the zero of the line through both). Without an
+    /// earlier fix (the device's first), the fix time itself.
+    private func interpolatedCrossing(_ t: Int64, _ d: Double) -> Int64 {
+        guard let ta = lastStableTimeMs, ta < t else { return t }
+        let da = lastStableDistanceM
+        let denominator = da - d
+        let f = denominator != 0 ? min(1, max(0, da / denominator)) : 1
+        return ta + Int64((Double(t - ta) * f).rounded())
+    }
+
+    private mutating func record(_ t: Int64, _ vote: UInt8) {
+        times[head] = t
+        classes[head] = vote
+        head = head + 1 == Self.windowCapacity ? 0 : head + 1
+        filled = min(filled + 1, Self.windowCapacity)
+    }
+
+    /// Over the remembered votes at or after `startMs`: their number, those beyond the margin
+    /// on the target side, and those on the old side.
+    private func windowCounts(since startMs: Int64, target: Bool) -> (Int, Int, Int) {
+        var n = 0
+        var beyond = 0
+        var contrary = 0
+        var i = head
+        for _ in 0..<filled {
+            i = i == 0 ? Self.windowCapacity - 1 : i - 1
+            guard times[i] >= startMs else { break }
+            let v = classes[i]
+            n += 1
+            if v == (target ? Self.beyondInside : Self.beyondOutside) { beyond += 1 }
+            if target ? v >= Self.betweenOutside : v <= Self.betweenInside { contrary += 1 }
+        }
+        return (n, beyond, contrary)
+    }
+}
