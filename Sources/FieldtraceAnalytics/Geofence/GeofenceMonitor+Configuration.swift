@@ -23,10 +23,10 @@ extension GeofenceMonitor {
         /// Distance margin, metres, when a fence has no `margin_m`. 25 m: about 1.7 sigma of the
         /// 15 m urban jitter we design for, so a fix beyond it is rarely noise, while a worker
         /// walking in or out passes it within 20 s.
-        public var marginM = 25.0
+        public var marginM = 30.0
         /// Minimum stay inside before `enter`, seconds, when a fence has no `enter_dwell_s`.
         /// 60 s: longer than a walk-by or a GPS excursion, short enough for attendance.
-        public var enterDwellS = 60.0
+        public var enterDwellS = 90.0
         /// Minimum stay outside before `exit`, seconds, when a fence has no `exit_dwell_s`.
         /// 120 s: a worker stepping out to a van for a tool is still on site, and multipath
         /// excursions near buildings last about a minute.

@@ -106,8 +106,9 @@ struct GeofenceTrack {
         guard voting, vote == (target ? Self.beyondInside : Self.beyondOutside) else { return }
         let dwellMs = target ? rules.enterDwellMs : rules.exitDwellMs
         guard t - crossingMs >= dwellMs else { return }
-        let (n, beyond, contrary) = windowCounts(since: t - dwellMs, target: target)
-        guard beyond >= max(1, c.minimumVotes), beyond * 2 >= n, Double(contrary) <= c.maxContraryShare * Double(n)
+        let minimumVotes = max(1, c.minimumVotes)
+        let (n, beyond, contrary) = windowCounts(since: t - dwellMs, atLeast: minimumVotes, target: target)
+        guard beyond >= minimumVotes, beyond * 2 >= n, Double(contrary) <= c.maxContraryShare * Double(n)
         else { return }
 
         pending = false
@@ -153,16 +154,17 @@ struct GeofenceTrack {
         filled = min(filled + 1, Self.windowCapacity)
     }
 
-    /// Over the remembered votes at or after `startMs`: their number, those beyond the margin
-    /// on the target side, and those on the old side.
-    private func windowCounts(since startMs: Int64, target: Bool) -> (Int, Int, Int) {
+    /// Over the remembered votes at or after `startMs` (or the newest `atLeast` votes since the
+    /// crossing, if the dwell window holds fewer): their number, those beyond the margin on the
+    /// target side, and those on the old side.
+    private func windowCounts(since startMs: Int64, atLeast: Int, target: Bool) -> (Int, Int, Int) {
         var n = 0
         var beyond = 0
         var contrary = 0
         var i = head
         for _ in 0..<filled {
             i = i == 0 ? Self.windowCapacity - 1 : i - 1
-            guard times[i] >= startMs else { break }
+            guard times[i] >= crossingMs, times[i] >= startMs || n < atLeast else { break }
             let v = classes[i]
             n += 1
             if v == (target ? Self.beyondInside : Self.beyondOutside) { beyond += 1 }
