@@ -13,7 +13,7 @@ func fenceBenchmarks() {
         Benchmark(
             "Fences.lookup.\(count)",
             configuration: .init(maxDuration: .seconds(3))
-        ) { benchmark, setup in
+        ) { (benchmark: Benchmark, setup: (index: GeofenceIndex, points: [(latitudeE7: Int32, longitudeE7: Int32)])) in
             let (index, points) = setup
             var hits = 0
             for _ in benchmark.scaledIterations {
@@ -25,14 +25,14 @@ func fenceBenchmarks() {
         } setup: {
             let fences = try! Geofence.readCollection(Array(SyntheticFences.geoJSON(count: count, seed: 1).utf8))
             let points = SyntheticFences.points(count: lookupsPerIteration, seed: 2)
-            return (GeofenceIndex(fences: fences), points)
+            return (index: GeofenceIndex(fences: fences), points: points)
         }
     }
 
     Benchmark(
         "Fences.index.build.20000",
         configuration: .init(maxDuration: .seconds(3))
-    ) { benchmark, fences in
+    ) { (benchmark: Benchmark, fences: [Geofence]) in
         for _ in benchmark.scaledIterations { blackHole(GeofenceIndex(fences: fences)) }
     } setup: {
         try! Geofence.readCollection(Array(SyntheticFences.geoJSON(count: 20_000, seed: 1).utf8))
@@ -41,7 +41,7 @@ func fenceBenchmarks() {
     Benchmark(
         "Fences.parse.geojson.20000",
         configuration: .init(maxDuration: .seconds(3))
-    ) { benchmark, bytes in
+    ) { (benchmark: Benchmark, bytes: [UInt8]) in
         for _ in benchmark.scaledIterations { blackHole(try! Geofence.readCollection(bytes)) }
     } setup: {
         Array(SyntheticFences.geoJSON(count: 20_000, seed: 1).utf8)
@@ -51,7 +51,7 @@ func fenceBenchmarks() {
     Benchmark(
         "Fences.monitor.fixes.230400",
         configuration: .init(maxDuration: .seconds(5))
-    ) { benchmark, setup in
+    ) { (benchmark: Benchmark, setup: (index: GeofenceIndex, fixes: [Fix])) in
         let (index, fixes) = setup
         for _ in benchmark.scaledIterations {
             var monitor = GeofenceMonitor(index: index)
@@ -70,6 +70,6 @@ func fenceBenchmarks() {
                 latitude: SyntheticFences.originLatitude, longitude: SyntheticFences.originLongitude)
         }
         fixes.sort { ($0.timeMs, $0.device.rawValue) < ($1.timeMs, $1.device.rawValue) }
-        return (GeofenceIndex(fences: fences), fixes)
+        return (index: GeofenceIndex(fences: fences), fixes: fixes)
     }
 }

@@ -42,6 +42,11 @@ extension GeofenceMonitor {
         /// 0.25 tolerates an occasional wild fix (outliers are filtered upstream in the product,
         /// but the monitor must survive raw fixes) without accepting a boundary loiterer.
         public var maxContraryShare = 0.25
+        /// Half width, seconds, of the window around the first crossing estimate in which a line
+        /// is fitted to the fixes' signed distances to refine the crossing time; 0 disables the
+        /// fit. 30 s: long enough to average GPS noise over several fixes, short enough that a
+        /// walker or vehicle moves about straight across the boundary.
+        public var crossingFitHalfWindowS = 30.0
 
         public init() {}
     }
