@@ -42,6 +42,7 @@ public struct GeofenceMonitor: Sendable {
     private var devices: [DeviceID: DeviceState] = [:]
     private var candidates: [Int32] = []
     private var confirmed: [GeofenceTrack.Confirmed] = []
+    private var scratch: [Double] = []
 
     struct DeviceState {
         var lastTimeMs: Int64 = .min
@@ -54,9 +55,12 @@ public struct GeofenceMonitor: Sendable {
     public init(index: GeofenceIndex, configuration: Configuration = Configuration()) {
         self.index = index
         self.configuration = configuration
-        self.rules = index.fences.map { Self.rules(for: $0, configuration) }
+        self.rules = index.fences.indices.map {
+            Self.rules(for: index.fences[$0], depthM: index.shapes.depthsM[$0], configuration)
+        }
         candidates.reserveCapacity(64)
         confirmed.reserveCapacity(8)
+        scratch.reserveCapacity(GeofenceTrack.windowCapacity)
     }
 
     /// Feeds one fix (in fix-time order per device); appends its events to `events`.
@@ -82,6 +86,8 @@ public struct GeofenceMonitor: Sendable {
                 track.lastStableTimeMs = state.lastTimeMs
                 track.lastStableDistanceM = index.shapes.signedDistanceM(
                     Int(fence), latitudeE7: state.lastLatitudeE7, longitudeE7: state.lastLongitudeE7)
+                track.lastOldSideTimeMs = track.lastStableTimeMs
+                track.lastOldSideDistanceM = track.lastStableDistanceM
             }
             let at = state.tracks.firstIndex { $0.fence > fence } ?? state.tracks.endIndex
             state.tracks.insert(track, at: at)
@@ -95,7 +101,7 @@ public struct GeofenceMonitor: Sendable {
             let before = confirmed.count
             state.tracks[t].step(
                 timeMs: fix.timeMs, distanceM: d, accuracyM: r, rules: rules[fence], configuration: configuration,
-                out: &confirmed)
+                out: &confirmed, scratch: &scratch)
             for c in confirmed[before...] { emit(c, fence: fence, fix: fix, into: &events) }
             if state.tracks[t].isIdle(distanceM: d, marginM: rules[fence].marginM) {
                 state.tracks.remove(at: t)

@@ -52,6 +52,10 @@ final class GeofenceShapes: @unchecked Sendable {
     let vertexCount: Int
     /// Boxes per fence (two for a fence crossing the antimeridian).
     let boxes: [[BoxE7]]
+    /// How deep inside each fence a point can be, metres: a circle's radius, a corridor's half
+    /// width, a polygon's 2 x area / perimeter (its inradius for a circle or a regular polygon,
+    /// close to it for compact shapes; the largest part of a MultiPolygon).
+    let depthsM: [Double]
 
     init(_ fences: [Geofence]) {
         count = fences.count
@@ -59,11 +63,17 @@ final class GeofenceShapes: @unchecked Sendable {
         var allVertices: [Double] = []
         var allBoxes: [[BoxE7]] = []
         allBoxes.reserveCapacity(fences.count)
+        var depths: [Double] = []
         for (i, fence) in fences.enumerated() {
             let (record, box) = Self.compile(fence, into: &allVertices)
             (records + i).initialize(to: record)
             allBoxes.append(box)
+            let plane = LocalTangentPlane(
+                originLatitude: Double(record.originLatitudeE7) / 1e7,
+                originLongitude: Double(record.originLongitudeE7) / 1e7)
+            depths.append(Self.depthM(fence.shape, plane))
         }
+        depthsM = depths
         vertexCount = allVertices.count
         vertices = .allocate(capacity: max(1, allVertices.count))
         vertices.initialize(from: allVertices, count: allVertices.count)
@@ -74,6 +84,36 @@ final class GeofenceShapes: @unchecked Sendable {
         records.deinitialize(count: count)
         records.deallocate()
         vertices.deallocate()
+    }
+
+    static func depthM(_ shape: GeofenceShape, _ plane: LocalTangentPlane) -> Double {
+        func measure(_ ring: [GeoPosition]) -> (area: Double, perimeter: Double) {
+            let xy = ring.map { plane.project(latitude: $0.latitude, longitude: $0.longitude) }
+            var area = 0.0
+            var perimeter = 0.0
+            for (a, b) in zip(xy, xy.dropFirst()) {
+                area += a.eastM * b.northM - b.eastM * a.northM
+                perimeter += ((b.eastM - a.eastM) * (b.eastM - a.eastM) + (b.northM - a.northM) * (b.northM - a.northM))
+                    .squareRoot()
+            }
+            return (abs(area) / 2, perimeter)
+        }
+        func polygonDepth(_ rings: [[GeoPosition]]) -> Double {
+            var area = 0.0
+            var perimeter = 0.0
+            for (i, ring) in rings.enumerated() {
+                let m = measure(ring)
+                area += i == 0 ? m.area : -m.area
+                perimeter += m.perimeter
+            }
+            return perimeter > 0 ? max(0, 2 * area / perimeter) : 0
+        }
+        switch shape {
+        case .circle(_, let radius): return radius
+        case .corridor(_, let width): return width / 2
+        case .polygon(let rings): return polygonDepth(rings)
+        case .multiPolygon(let parts): return parts.map(polygonDepth).max() ?? 0
+        }
     }
 
     private static func compile(_ fence: Geofence, into vertices: inout [Double]) -> (Record, [BoxE7]) {
