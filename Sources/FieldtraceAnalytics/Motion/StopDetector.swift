@@ -191,9 +191,3 @@ public struct StopDetector: Sendable {
         return (events, detector.stops)
     }
 }
-
-extension StopDetector {
-    package var debugState: String {
-        "cur(\(current.isActive) \(current.isConfirmed) \(current.firstMs) n=\(current.count) c=\(Int(current.isActive ? current.centreEast : 0))) sus(\(suspended.isActive) \(suspended.isConfirmed))"
-    }
-}
