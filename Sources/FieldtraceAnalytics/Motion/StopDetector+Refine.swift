@@ -19,7 +19,7 @@ extension StopDetector {
         // candidate, lie farther out and barely move it, unlike the median.
         let sigma = scratch.isEmpty ? 0 : scratch[scratch.count / 4] / 0.7585
         let low = configuration.edgeRadiusMinMeters
-        let edge = min(max(configuration.edgeSigmaFactor * sigma, low), max(low, radiusM / 2))
+        let edge = min(max(configuration.edgeSigmaFactor * sigma, low), max(low, radiusM / 3))
         return (east, north, edge)
     }
 
@@ -31,8 +31,14 @@ extension StopDetector {
         swap(&samples, &current.samples)
         defer { swap(&samples, &current.samples) }
         let centre = robustCentre(of: samples)
-        let first = samples.firstIndex { $0.distance(toEast: centre.east, north: centre.north) <= centre.edgeRadiusM }
-        let last = samples.lastIndex { $0.distance(toEast: centre.east, north: centre.north) <= centre.edgeRadiusM }
+        // The core runs from the first to the last pair of consecutive fixes within the edge
+        // radius: a lone fix there (an outlier) neither starts nor extends it.
+        func inEdge(_ i: Int) -> Bool {
+            samples[i].distance(toEast: centre.east, north: centre.north) <= centre.edgeRadiusM
+        }
+        let pairs = samples.indices.dropLast()
+        let first = pairs.first { inEdge($0) && inEdge($0 + 1) }
+        let last = pairs.last { inEdge($0) && inEdge($0 + 1) }.map { $0 + 1 }
         guard let first, let last, samples[last].timeMs - samples[first].timeMs >= minDurationMs else {
             let arrival = first.map { samples[$0].timeMs } ?? confirmedAtMs
             current.nextCheckMs = max(confirmedAtMs + recheckMs, arrival + minDurationMs)
@@ -122,12 +128,12 @@ extension StopDetector {
         var firstInWindow = tail.endIndex - 1
         while firstInWindow > tail.startIndex && tail[firstInWindow - 1].timeMs >= windowStart { firstInWindow -= 1 }
         let centre = robustCentre(of: TailSlice(ring: tail, start: firstInWindow))
-        var departure = tail.endIndex - 1
-        while departure > firstInWindow
-            && tail[departure].distance(toEast: centre.east, north: centre.north) > centre.edgeRadiusM
-        {
-            departure -= 1
+        // The last of the last pair of consecutive fixes within the edge radius.
+        func inEdge(_ i: Int) -> Bool {
+            tail[i].distance(toEast: centre.east, north: centre.north) <= centre.edgeRadiusM
         }
+        var departure = tail.endIndex - 1
+        while departure > firstInWindow && !(inEdge(departure) && inEdge(departure - 1)) { departure -= 1 }
         var sumEast = current.sumEast
         var sumNorth = current.sumNorth
         var count = current.count

@@ -16,7 +16,7 @@ import FieldtraceCore
 /// from where the worker stood (at walking pace that is 40 s). So when a candidate has lasted
 /// the minimum duration, the detector takes the coordinate-wise median of its fixes as a
 /// robust centre and an *edge radius* from the fixes' own spread (`edgeSigmaFactor` times
-/// their jitter sigma, clamped to `edgeRadiusMinMeters ... radius/2`). The
+/// their jitter sigma, clamped to `edgeRadiusMinMeters ... radius/3`). The
 /// arrival is the first fix within the edge radius, and the stop is confirmed only if the fixes
 /// within it span `minDurationSeconds`, so a walker waiting 60 s at a crossing is never a
 /// stop. The departure is found the same way around the median of the stay's last
@@ -80,6 +80,8 @@ public struct StopDetector: Sendable {
     var frame = PlaneFrame()
     var current = Stay()
     var suspended = Stay()
+    /// A fix that came back near the suspended stay, waiting for a second one.
+    var heldReturn: StaySample?
     var lastFixMs: Int64 = .min
     var lastFixLate = false
     var scratch: [Double] = []
@@ -112,6 +114,7 @@ public struct StopDetector: Sendable {
         guard fix.device == device, fix.isValid, !fix.flags.contains(.outlier), fix.timeMs > lastFixMs else { return }
         let t = fix.timeMs
         if lastFixMs != .min && t - lastFixMs > maxGapMs {
+            heldReturn = nil
             end(suspended: true, reason: .departure, confirmedAtMs: t, into: &events)
             end(suspended: false, reason: .signalGap, confirmedAtMs: t, into: &events)
         }
@@ -123,24 +126,40 @@ public struct StopDetector: Sendable {
         let toCurrent = current.isActive ? current.squaredDistance(east: p.east, north: p.north) : .infinity
         let toSuspended = suspended.isActive ? suspended.squaredDistance(east: p.east, north: p.north) : .infinity
         let radiusSquared = radiusM * radiusM
-        let backInSuspended = !current.isConfirmed && toSuspended <= radiusSquared && toSuspended < toCurrent
-        if suspended.isActive && !backInSuspended && t - suspended.excursionStartMs >= toleranceMs {
-            end(suspended: true, reason: .departure, confirmedAtMs: t, into: &events)
-        }
-        if backInSuspended {
-            // The excursion came back: its fixes were noise or a short errand; resume the stay.
+        let returning = !current.isConfirmed && toSuspended <= radiusSquared && toSuspended < toCurrent
+        if returning {
+            // Back near the suspended stay. One fix may be an outlier that happens to land there
+            // (a walker's last candidate is only a radius behind): hold it; a second one in a
+            // row ends the excursion, whose fixes were noise or a short errand.
+            guard let held = heldReturn else {
+                heldReturn = StaySample(timeMs: t, east: p.east, north: p.north, sequence: 0)
+                return
+            }
+            heldReturn = nil
             swap(&current, &suspended)
             suspended.deactivate()
-            current.admit(timeMs: t, east: p.east, north: p.north)
-        } else if toCurrent <= radiusSquared {
+            current.admit(timeMs: held.timeMs, east: held.east, north: held.north)
             current.admit(timeMs: t, east: p.east, north: p.north)
         } else {
-            if current.isActive && !suspended.isConfirmed {
-                swap(&current, &suspended)
-                suspended.excursionStartMs = t
+            heldReturn = nil  // a lone fix near the suspended stay: dropped as an outlier
+            if suspended.isActive && t - suspended.excursionStartMs >= toleranceMs {
+                end(suspended: true, reason: .departure, confirmedAtMs: t, into: &events)
             }
-            if !suspended.isActive && frame.rebaseIfFar(fix) { p = frame.project(fix) }
-            current.reset(timeMs: t, east: p.east, north: p.north, minDurationMs: minDurationMs)
+            if toCurrent <= radiusSquared {
+                current.admit(timeMs: t, east: p.east, north: p.north)
+            } else {
+                // The current stay is suspended (the device may come back to it) unless the
+                // suspended one is a stop, or the current one is only one or two fixes (an
+                // outlier's) and the suspended one is bigger.
+                if current.isActive && !suspended.isConfirmed
+                    && (!suspended.isActive || current.count >= min(3, suspended.count))
+                {
+                    swap(&current, &suspended)
+                    suspended.excursionStartMs = t
+                }
+                if !suspended.isActive && frame.rebaseIfFar(fix) { p = frame.project(fix) }
+                current.reset(timeMs: t, east: p.east, north: p.north, minDurationMs: minDurationMs)
+            }
         }
         if !current.isConfirmed {
             if t - current.firstMs >= minDurationMs && t >= current.nextCheckMs {
