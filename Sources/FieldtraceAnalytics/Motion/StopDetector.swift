@@ -5,22 +5,26 @@ import FieldtraceCore
 ///
 /// How it works. The detector tracks a *current* stay (a candidate until confirmed) and at
 /// most one *suspended* one. A fix within the radius of the current stay's centre (the mean of
-/// its fixes) joins it; a fix outside suspends the current stay and starts a new candidate. A
-/// fix that comes back within the radius of the suspended stay before
-/// `excursionToleranceSeconds` have passed resumes it: an outlier, a burst of multipath or a
-/// short walk to the car does not split a stop (consecutive stays at the same place separated
-/// by a shorter excursion are one stop). A suspended stop whose excursion lasts longer has
-/// ended: the device left.
+/// its fixes, so a mean trimmed by distance) joins it; a fix outside suspends the current stay
+/// and starts a new candidate (a candidate of one or two fixes, an outlier's, never displaces
+/// a bigger suspended stay). Two fixes in a row back within the radius of the suspended stay,
+/// nearer to it than to the current one, before `excursionToleranceSeconds` have passed resume
+/// it: an outlier, a burst of multipath or a short walk to the car does not split a stop
+/// (consecutive stays at the same place separated by a shorter excursion are one stop). A lone
+/// fix there is dropped as an outlier. A suspended stop whose excursion lasts longer has ended:
+/// the device left.
 ///
 /// Arrival and departure. The first and last fix inside the radius are up to a radius away
 /// from where the worker stood (at walking pace that is 40 s). So when a candidate has lasted
 /// the minimum duration, the detector takes the coordinate-wise median of its fixes as a
 /// robust centre and an *edge radius* from the fixes' own spread (`edgeSigmaFactor` times
-/// their jitter sigma, clamped to `edgeRadiusMinMeters ... radius/3`). The
-/// arrival is the first fix within the edge radius, and the stop is confirmed only if the fixes
-/// within it span `minDurationSeconds`, so a walker waiting 60 s at a crossing is never a
-/// stop. The departure is found the same way around the median of the stay's last
-/// `departureWindowSeconds` (the GPS error drifts over a long stay).
+/// their jitter sigma, clamped to `edgeRadiusMinMeters ... radius/3`). The arrival is the
+/// first of the first two consecutive fixes within the edge radius, and the stop is confirmed
+/// only if such fixes span `minDurationSeconds`, so a walker waiting 60 s at a crossing is
+/// never a stop and a lone outlier never stretches one. The departure is found the same way
+/// around the median of the stay's last `departureWindowSeconds` (the GPS error drifts over a
+/// long stay). The arrival error is about the edge radius (10 m for good fixes) over the
+/// approach speed: 1-2 s driving, 8-10 s walking.
 ///
 /// Gaps. A signal gap during a stay (indoors) does not split it when the device reappears
 /// within the radius; a gap longer than `maxGapSeconds` ends the stay at the last fix before it.
