@@ -17,7 +17,7 @@ import FieldtraceCore
 ///   is neither a clean stop nor a trip); the scenario is for fences.
 /// - `route-detour`: a driver in Berlin, 1 Hz, 5 m noise, assigned a planned route (`route-1`,
 ///   50 m wide corridor) through 10-12 sites; 1-3 detours leave the route at right angles for
-///   400-800 m, run 150-300 m parallel and come back (the first one has a 4-10 minute stop at its
+///   600-1200 m, run 150-300 m parallel and come back (the first one has a 4-10 minute stop at its
 ///   far corner); one gap away from the detours.
 /// - `route-on`: the same kind of day in Chicago, strictly on the route (within about 3 m, where
 ///   corners are rounded).
