@@ -23,18 +23,14 @@ import Testing
         let starts = events.filter { $0.kind == .deviationStart }
         let ends = events.filter { $0.kind == .deviationEnd }
         #expect(starts.count == ends.count)
-        let detected = zip(starts, ends).map { (startMs: $0.timeMs, endMs: $1.timeMs) }
-        let truth = scenario.truth.deviations
-        #expect(!truth.isEmpty)
-        for t in truth {
-            let matches = detected.filter { $0.startMs <= t.endMs && t.startMs <= $0.endMs }
-            #expect(matches.count == 1, "seed \(seed): detour \(t) matched by \(matches)")
-            if let m = matches.first {
-                #expect(abs(m.startMs - t.startMs) <= 60_000, "seed \(seed): start \(m.startMs) vs \(t.startMs)")
-            }
-        }
-        for d in detected {
-            #expect(truth.contains { d.startMs <= $0.endMs && $0.startMs <= d.endMs }, "seed \(seed): false \(d)")
+        let detected = zip(starts, ends).map { (routeID: $0.subject!, startMs: $0.timeMs, endMs: Optional($1.timeMs)) }
+        let score = ScenarioScoring.scoreDeviations(detected, truth: scenario.truth.deviations)
+        #expect(score.trueDeviations > 0)
+        #expect(score.missed == 0 && score.falseDeviations == 0, "seed \(seed): \(score)")
+        #expect((score.maxAbsStartErrorMs ?? .max) <= 60_000, "seed \(seed): \(score)")
+        // One detection per detour.
+        for t in scenario.truth.deviations {
+            #expect(detected.filter { $0.startMs <= t.endMs && t.startMs <= $0.endMs! }.count == 1, "seed \(seed)")
         }
         #expect(events.allSatisfy { $0.subject == route.id })
         let summary = events.last
