@@ -10,9 +10,11 @@ Timed: building the TrajectoryCollection and get_stop_time_ranges (CSV parsing e
 of --repeat runs. Prints one line:
 
   peer=movingpandas task=stops n=<points> seconds=<best> rate=<points/s> quality=<stops found>
-      [precision=<p> recall=<r> fragmented=<true stops matched by more than one detection>]
+      [precision=<p> recall=<r> fragmented=<true stops matched by more than one detection>
+       at_pauses=<detections overlapping a traffic pause>]
 
-The scores need --truth FILE: JSON with a "stops" list of objects whose start/end are given as
+The scores need --truth FILE (`fieldtrace simulate`'s truth.json): JSON with a "stops" list
+(and optionally "traffic_pauses") of objects whose start/end are given as
 "start"/"end", "start_ms"/"end_ms", "startMs"/"endMs" or "arrival"/"departure" (ISO 8601
 strings or Unix ms). A detection matches a true stop when their intervals overlap.
 
@@ -66,19 +68,24 @@ def to_timestamp(value):
     return utc(value)
 
 
-def read_truth(path):
-    with open(path) as f:
-        data = json.load(f)
-    stops = []
-    for item in data.get("stops", []):
+def intervals(items):
+    out = []
+    for item in items:
         for a, b in (("start", "end"), ("start_ms", "end_ms"), ("startMs", "endMs"), ("arrival", "departure")):
             if a in item and b in item:
-                stops.append((to_timestamp(item[a]), to_timestamp(item[b])))
+                out.append((to_timestamp(item[a]), to_timestamp(item[b])))
                 break
-    return stops
+    return out
 
 
-def score(detected, truth):
+def read_truth(path):
+    """The true stops and traffic pauses (`fieldtrace simulate`'s truth.json has both)."""
+    with open(path) as f:
+        data = json.load(f)
+    return intervals(data.get("stops", [])), intervals(data.get("traffic_pauses", []))
+
+
+def score(detected, truth, pauses):
     def overlaps(x, y):
         return x[0] <= y[1] and y[0] <= x[1]
 
@@ -87,7 +94,8 @@ def score(detected, truth):
     precision = tp / len(detected) if detected else 1.0
     recall = sum(1 for m in matches if m > 0) / len(truth) if truth else 1.0
     fragmented = sum(1 for m in matches if m > 1)
-    return precision, recall, fragmented
+    at_pauses = sum(1 for d in detected if any(overlaps(d, p) for p in pauses))
+    return precision, recall, fragmented, at_pauses
 
 
 def main():
@@ -109,8 +117,8 @@ def main():
     line = (f"peer=movingpandas task=stops n={len(df)} seconds={best:.3f} rate={len(df) / best:.0f} "
             f"quality={len(stops)}")
     if args.truth:
-        precision, recall, fragmented = score(stops, read_truth(args.truth))
-        line += f" precision={precision:.3f} recall={recall:.3f} fragmented={fragmented}"
+        precision, recall, fragmented, at_pauses = score(stops, *read_truth(args.truth))
+        line += f" precision={precision:.3f} recall={recall:.3f} fragmented={fragmented} at_pauses={at_pauses}"
     print(line)
 
 
