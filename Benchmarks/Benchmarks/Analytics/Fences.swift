@@ -12,7 +12,8 @@ func fenceBenchmarks() {
     for count in [10_000, 20_000] {
         Benchmark(
             "Fences.lookup.\(count)",
-            configuration: .init(maxDuration: .seconds(3))
+            configuration: .init(
+                metrics: [.wallClock, .cpuUser, .throughput, .mallocCountTotal], maxDuration: .seconds(3))
         ) { (benchmark: Benchmark, setup: (index: GeofenceIndex, points: [(latitudeE7: Int32, longitudeE7: Int32)])) in
             let (index, points) = setup
             var hits = 0

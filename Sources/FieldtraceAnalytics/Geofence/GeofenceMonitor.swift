@@ -7,7 +7,8 @@ import FieldtraceCore
 /// - **Accuracy-aware votes.** A fix's accuracy radius `r` is its `accuracyM`, else HDOP x
 ///   `uereM`, else 0. A fix whose circle straddles the boundary (`|d| < r`) casts no vote: it
 ///   neither starts nor confirms a transition.
-/// - **Margin.** A fix counts as inside only if at least `band = max(margin, r)` metres inside,
+/// - **Margin.** A fix counts as inside only if at least `band = max(margin, 2 r)` metres inside
+///   (the inside margin is capped at half the fence's depth, so a thin corridor can be entered),
 ///   as outside only if at least `band` outside; in between keeps the state.
 /// - **Dwell, robustly.** A transition becomes pending at the first voting fix on the other
 ///   side of the boundary; its crossing time is interpolated (signed distance, linearly) between
@@ -147,6 +148,11 @@ public struct GeofenceMonitor: Sendable {
             let track = devices[device]?.tracks.first(where: { $0.fence == Int32(i) })
         else { return .outside }
         return track.state
+    }
+
+    /// The track of a device and fence, if any (for tests).
+    func track(of device: DeviceID, fence: Int) -> GeofenceTrack? {
+        devices[device]?.tracks.first { $0.fence == Int32(fence) }
     }
 
     /// Accuracy radius of a fix, metres: `accuracyM`, else HDOP x `uereM`, else 0.

