@@ -24,14 +24,18 @@ final class GeofenceShapes: @unchecked Sendable {
     /// Metres per 1e-7 degree of latitude.
     static let metersPerE7Latitude = Geodesy.earthRadiusM * Double.pi / 180 / 1e7
 
+    /// Laid out to fit one 64-byte cache line (the raster first for its 8-byte alignment).
     struct Record {
-        var kind: Kind
+        /// Polygons: an 8 x 8 raster over the polygon's extent, 2 bits per cell (0 outside,
+        /// 1 inside, 2 boundary: the vertex loop decides). Most points fall in a cell that no
+        /// edge crosses and are answered without touching the vertices.
+        var raster: (UInt64, UInt64) = (0, 0)
         var originLatitudeE7: Int32
         var originLongitudeE7: Int32
         /// Metres per 1e-7 degree of longitude at the origin's latitude.
-        var metersPerE7Longitude: Double
+        var metersPerE7Longitude: Float
         /// Circle radius or corridor half width, metres (0 for polygons).
-        var radiusM: Double
+        var radiusM: Float
         /// Vertex range (pairs of east, north metres) in `vertices`.
         var vertexStart: Int32
         var vertexEnd: Int32
@@ -40,14 +44,11 @@ final class GeofenceShapes: @unchecked Sendable {
         /// and one beyond the second outside without the vertex loop.
         var innerRadiusSquared: Float = 0
         var outerRadiusSquared: Float = .infinity
-        /// Polygons: an 8 x 8 raster over the polygon's extent, 2 bits per cell (0 outside,
-        /// 1 inside, 2 boundary: the vertex loop decides). Most points fall in a cell that no
-        /// edge crosses and are answered without touching the vertices.
+        /// The raster's corner (metres) and cells per metre (cells are square).
         var rasterMinX: Float = 0
         var rasterMinY: Float = 0
-        var rasterScaleX: Float = 0
-        var rasterScaleY: Float = 0
-        var raster: (UInt64, UInt64) = (0, 0)
+        var rasterScale: Float = 0
+        var kind: Kind
     }
 
     static let rasterSide = 8
@@ -84,7 +85,10 @@ final class GeofenceShapes: @unchecked Sendable {
 
     init(_ fences: [Geofence]) {
         count = fences.count
-        records = .allocate(capacity: max(1, fences.count))
+        // One cache line per record where the layout allows (64 bytes, aligned).
+        records = UnsafeMutableRawPointer.allocate(
+            byteCount: max(1, fences.count) * MemoryLayout<Record>.stride, alignment: 64
+        ).bindMemory(to: Record.self, capacity: max(1, fences.count))
         var allVertices: [Double] = []
         var allParts: [[Part]] = []
         allParts.reserveCapacity(fences.count)
@@ -194,9 +198,9 @@ final class GeofenceShapes: @unchecked Sendable {
             }
         }
         var record = Record(
-            kind: kind, originLatitudeE7: originLatE7, originLongitudeE7: originLonE7,
-            metersPerE7Longitude: plane.metersPerDegreeLongitude / 1e7, radiusM: radius,
-            vertexStart: Int32(start / 2), vertexEnd: Int32(vertices.count / 2))
+            originLatitudeE7: originLatE7, originLongitudeE7: originLonE7,
+            metersPerE7Longitude: Float(plane.metersPerDegreeLongitude / 1e7), radiusM: Float(radius),
+            vertexStart: Int32(start / 2), vertexEnd: Int32(vertices.count / 2), kind: kind)
         if kind == .polygon {
             var outer = 0.0
             var inner = Double.infinity
@@ -222,7 +226,7 @@ final class GeofenceShapes: @unchecked Sendable {
             while j + 3 < vertices.count {
                 let (x0, y0, x1, y1) = (vertices[j], vertices[j + 1], vertices[j + 2], vertices[j + 3])
                 for box in Self.boxes(
-                    originLatE7, originLonE7, record.metersPerE7Longitude, min(x0, x1), max(x0, x1), min(y0, y1),
+                    originLatE7, originLonE7, plane.metersPerDegreeLongitude / 1e7, min(x0, x1), max(x0, x1), min(y0, y1),
                     max(y0, y1), pad: radius + 1)
                 {
                     parts.append(Part(box: box, segment: Int32(j / 2)))
@@ -231,7 +235,7 @@ final class GeofenceShapes: @unchecked Sendable {
             }
         } else {
             for box in Self.boxes(
-                originLatE7, originLonE7, record.metersPerE7Longitude, minX, maxX, minY, maxY, pad: radius + 1)
+                originLatE7, originLonE7, plane.metersPerDegreeLongitude / 1e7, minX, maxX, minY, maxY, pad: radius + 1)
             {
                 parts.append(Part(box: box, segment: -1))
             }
@@ -245,8 +249,8 @@ final class GeofenceShapes: @unchecked Sendable {
         _ record: inout Record, _ xy: [Double], _ minX: Double, _ maxX: Double, _ minY: Double, _ maxY: Double
     ) {
         let n = Double(rasterSide)
-        let w = max(maxX - minX, 1e-3) / n
-        let h = max(maxY - minY, 1e-3) / n
+        let w = max(maxX - minX, maxY - minY, 1e-3) / n
+        let h = w
         let epsilon = max(0.01, 1e-5 * max(maxX - minX, maxY - minY))
         var cells: (UInt64, UInt64) = (0, 0)
         for cy in 0..<rasterSide {
@@ -293,8 +297,7 @@ final class GeofenceShapes: @unchecked Sendable {
         }
         record.rasterMinX = Float(minX)
         record.rasterMinY = Float(minY)
-        record.rasterScaleX = Float(1 / w)
-        record.rasterScaleY = Float(1 / h)
+        record.rasterScale = Float(1 / w)
         record.raster = cells
     }
 
@@ -328,7 +331,7 @@ extension GeofenceShapes {
         var dLon = Int64(longitudeE7) - Int64(r.pointee.originLongitudeE7)
         if dLon > 1_800_000_000 { dLon -= 3_600_000_000 } else if dLon < -1_800_000_000 { dLon += 3_600_000_000 }
         let y = Double(Int64(latitudeE7) - Int64(r.pointee.originLatitudeE7)) * Self.metersPerE7Latitude
-        return (Double(dLon) * r.pointee.metersPerE7Longitude, y)
+        return (Double(dLon) * Double(r.pointee.metersPerE7Longitude), y)
     }
 
     /// Whether the point is inside fence `i` (on the boundary counts as inside for circles and
@@ -339,11 +342,12 @@ extension GeofenceShapes {
         let (x, y) = project(r, latitudeE7: latitudeE7, longitudeE7: longitudeE7)
         switch r.pointee.kind {
         case .circle:
-            return x * x + y * y <= r.pointee.radiusM * r.pointee.radiusM
+            let radius = Double(r.pointee.radiusM)
+            return x * x + y * y <= radius * radius
         case .polygon:
             let (fx, fy) = (Float(x), Float(y))
-            let cx = ((fx - r.pointee.rasterMinX) * r.pointee.rasterScaleX).rounded(.down)
-            let cy = ((fy - r.pointee.rasterMinY) * r.pointee.rasterScaleY).rounded(.down)
+            let cx = ((fx - r.pointee.rasterMinX) * r.pointee.rasterScale).rounded(.down)
+            let cy = ((fy - r.pointee.rasterMinY) * r.pointee.rasterScale).rounded(.down)
             let side = Float(Self.rasterSide)
             guard cx >= 0, cx < side, cy >= 0, cy < side else { return false }
             let bit = 2 * (Int(cy) * Self.rasterSide + Int(cx))
@@ -354,7 +358,7 @@ extension GeofenceShapes {
             if d2 < r.pointee.innerRadiusSquared { return true }
             return crossingParity(r, fx, fy)
         case .corridor:
-            let limit = Float(r.pointee.radiusM * r.pointee.radiusM)
+            let limit = r.pointee.radiusM * r.pointee.radiusM
             let (fx, fy) = (Float(x), Float(y))
             var v = vertices + 2 * Int(r.pointee.vertexStart)
             let end = vertices + 2 * Int(r.pointee.vertexEnd) - 2
@@ -374,7 +378,7 @@ extension GeofenceShapes {
         let r = records + i
         let (x, y) = project(r, latitudeE7: latitudeE7, longitudeE7: longitudeE7)
         let v = vertices + 2 * Int(segment)
-        let limit = Float(r.pointee.radiusM * r.pointee.radiusM)
+        let limit = r.pointee.radiusM * r.pointee.radiusM
         return Self.segmentDistanceSquared(Float(x), Float(y), v[0], v[1], v[2], v[3]) <= limit
     }
 
@@ -385,12 +389,12 @@ extension GeofenceShapes {
         let (x, y) = project(r, latitudeE7: latitudeE7, longitudeE7: longitudeE7)
         switch r.pointee.kind {
         case .circle:
-            return (x * x + y * y).squareRoot() - r.pointee.radiusM
+            return (x * x + y * y).squareRoot() - Double(r.pointee.radiusM)
         case .polygon:
             let d = minimumEdgeDistanceSquared(r, x, y).squareRoot()
             return crossingParity(r, Float(x), Float(y)) ? -d : d
         case .corridor:
-            return minimumEdgeDistanceSquared(r, x, y).squareRoot() - r.pointee.radiusM
+            return minimumEdgeDistanceSquared(r, x, y).squareRoot() - Double(r.pointee.radiusM)
         }
     }
 

@@ -1,4 +1,4 @@
-import FieldtraceAnalytics
+@testable import FieldtraceAnalytics
 import FieldtraceCore
 import FieldtraceTestSupport
 import Testing
@@ -113,5 +113,11 @@ struct PlaneHelper {
             #expect(Set(containing).isSubset(of: Set(candidates)))
         }
         #expect(index.position(ofID: "f17") == 17 && index.position(ofID: "nope") == nil)
+    }
+}
+
+@Suite struct GeofenceShapesLayoutTests {
+    @Test func aCompiledFenceFitsOneCacheLine() {
+        #expect(MemoryLayout<GeofenceShapes.Record>.stride == 64)
     }
 }
