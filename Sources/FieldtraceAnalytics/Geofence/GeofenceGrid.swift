@@ -105,7 +105,9 @@ final class GeofenceGrid: @unchecked Sendable {
     static func key(_ x: Int64, _ y: Int64) -> UInt64 { UInt64(y) << 32 | UInt64(x) }
 
     @inline(__always)
-    static func slot(_ key: UInt64, _ shift: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+    static func slot(_ key: UInt64, _ shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
 
     private static func buildLevel(_ items: [Entry], cellLat: Int64, cellLon: Int64) -> Level {
         // Cells in first-seen order, with their entries; deterministic.

@@ -216,7 +216,8 @@ final class GeofenceShapes: @unchecked Sendable {
                 j += 2
             }
             // Float rounding margins: shrink the inner circle, grow the outer one, by 1 cm.
-            record.innerRadiusSquared = inside ? Float(max(0, inner.squareRoot() - 0.01) * max(0, inner.squareRoot() - 0.01)) : 0
+            record.innerRadiusSquared =
+                inside ? Float(max(0, inner.squareRoot() - 0.01) * max(0, inner.squareRoot() - 0.01)) : 0
             record.outerRadiusSquared = Float((outer.squareRoot() + 0.01) * (outer.squareRoot() + 0.01))
             Self.rasterize(&record, Array(vertices[start...]), minX, maxX, minY, maxY)
         }
@@ -226,7 +227,8 @@ final class GeofenceShapes: @unchecked Sendable {
             while j + 3 < vertices.count {
                 let (x0, y0, x1, y1) = (vertices[j], vertices[j + 1], vertices[j + 2], vertices[j + 3])
                 for box in Self.boxes(
-                    originLatE7, originLonE7, plane.metersPerDegreeLongitude / 1e7, min(x0, x1), max(x0, x1), min(y0, y1),
+                    originLatE7, originLonE7, plane.metersPerDegreeLongitude / 1e7, min(x0, x1), max(x0, x1),
+                    min(y0, y1),
                     max(y0, y1), pad: radius + 1)
                 {
                     parts.append(Part(box: box, segment: Int32(j / 2)))
@@ -269,7 +271,9 @@ final class GeofenceShapes: @unchecked Sendable {
                     if max(x0, x1) < rx0 || min(x0, x1) > rx1 || max(y0, y1) < ry0 || min(y0, y1) > ry1 { continue }
                     let dx = x1 - x0
                     let dy = y1 - y0
-                    let sides = [(rx0, ry0), (rx1, ry0), (rx0, ry1), (rx1, ry1)].map { dx * ($0.1 - y0) - dy * ($0.0 - x0) }
+                    let sides = [(rx0, ry0), (rx1, ry0), (rx0, ry1), (rx1, ry1)].map {
+                        dx * ($0.1 - y0) - dy * ($0.0 - x0)
+                    }
                     if !(sides.allSatisfy { $0 > 0 } || sides.allSatisfy { $0 < 0 }) {
                         crossed = true
                         break
@@ -315,7 +319,8 @@ final class GeofenceShapes: @unchecked Sendable {
         let lonHi = Double(originLonE7) + ((maxX + pad) / kLon).rounded(.up)
         let e7 = 1_800_000_000.0
         func box(_ lo: Double, _ hi: Double) -> BoxE7 {
-            BoxE7(minLatitude: Int32(latLo), maxLatitude: Int32(latHi), minLongitude: Int32(lo), maxLongitude: Int32(hi))
+            BoxE7(
+                minLatitude: Int32(latLo), maxLatitude: Int32(latHi), minLongitude: Int32(lo), maxLongitude: Int32(hi))
         }
         if lonHi - lonLo >= 2 * e7 { return [box(-e7, e7)] }
         if lonLo < -e7 { return [box(-e7, lonHi), box(lonLo + 2 * e7, e7)] }

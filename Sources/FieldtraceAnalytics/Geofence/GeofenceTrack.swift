@@ -218,13 +218,16 @@ struct GeofenceTrack {
         let n = scratch.count
         let median = n % 2 == 1 ? scratch[n / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2
         let sigma = max(r, 1)
-        let standardError = (1.5625 * sigma * sigma / Double(n) + c.settleErrorFloorM * c.settleErrorFloorM).squareRoot()
+        let standardError = (1.5625 * sigma * sigma / Double(n) + c.settleErrorFloorM * c.settleErrorFloorM)
+            .squareRoot()
         let needed = c.settleMarginM + c.settleStandardErrors * standardError
         let onTarget = target ? -median : median
         return onTarget >= needed ? onTarget : nil
     }
 
-    private mutating func checkDwell(_ t: Int64, _ d: Double, _ rules: GeofenceMonitor.FenceRules, _ out: inout [Confirmed]) {
+    private mutating func checkDwell(
+        _ t: Int64, _ d: Double, _ rules: GeofenceMonitor.FenceRules, _ out: inout [Confirmed]
+    ) {
         guard inside, !pending, !dwellReported, let start = visitStartMs, let threshold = rules.dwellThresholdMs,
             t - start >= threshold
         else { return }

@@ -46,7 +46,8 @@ struct WalkerTrack {
             let (lat, lon) = plane.unproject(eastM: x, northM: y)
             fixes.append(
                 Fix(
-                    device: DeviceID(device)!, timeMs: startMs + Int64(t * 1000), latitudeE7: CoordinateE7.fromDegrees(lat),
+                    device: DeviceID(device)!, timeMs: startMs + Int64(t * 1000),
+                    latitudeE7: CoordinateE7.fromDegrees(lat),
                     longitudeE7: CoordinateE7.fromDegrees(lon), hdop: hdop, accuracyM: accuracyM))
             t += intervalS
         }
@@ -59,7 +60,8 @@ struct WalkerTrack {
 
     func site(_ dwellS: Double? = nil, hours: ActiveHours? = nil) -> GeofenceIndex {
         GeofenceIndex(fences: [
-            Geofence(id: "site", shape: .circle(center: p.position(0, 0), radiusM: 200), dwellS: dwellS, activeHours: hours)
+            Geofence(
+                id: "site", shape: .circle(center: p.position(0, 0), radiusM: 200), dwellS: dwellS, activeHours: hours)
         ])
     }
 
@@ -83,7 +85,8 @@ struct WalkerTrack {
         let start = walker.startMs
         let trueEnter = start + Int64(300 / 1.4 * 1000)
         let trueExit = start + Int64((500 / 1.4 + 1_200 + 200 / 1.4) * 1000)
-        #expect(abs(events[0].timeMs - trueEnter) <= 10_000, "seed \(seed): enter at \(events[0].timeMs - trueEnter) ms")
+        #expect(
+            abs(events[0].timeMs - trueEnter) <= 10_000, "seed \(seed): enter at \(events[0].timeMs - trueEnter) ms")
         #expect(abs(events[1].timeMs - trueExit) <= 10_000, "seed \(seed): exit at \(events[1].timeMs - trueExit) ms")
         // Confirmed within the dwell time plus one reporting interval after the true crossing.
         #expect(events[1].confirmedAtMs <= trueExit + 120_000 + 5_000, "seed \(seed)")
@@ -187,7 +190,9 @@ struct WalkerTrack {
         let quick = GeofenceIndex(fences: [
             Geofence(id: "q", shape: .circle(center: p.position(0, 0), radiusM: 200), marginM: 5, enterDwellS: 0)
         ])
-        let fixes = WalkerTrack(intervalS: 1, errorSigmaM: 0.5).fixes(durationS: 400, seed: 6) { t in (-400 + 1.4 * t, 0) }
+        let fixes = WalkerTrack(intervalS: 1, errorSigmaM: 0.5).fixes(durationS: 400, seed: 6) { t in
+            (-400 + 1.4 * t, 0)
+        }
         let events = GeofenceMonitor.run(fixes, index: quick)
         #expect(events.map(\.kind) == [.geofenceEnter])
         // Crossing at t = 200/1.4 s; 5 m margin at 1.4 m/s: confirmed within ~5 s.

@@ -19,7 +19,8 @@ import Testing
         let scenario = try #require(ScenarioCatalog.make(name, seed: seed))
         let fences = try Geofence.readCollection(Array(scenario.fencesGeoJSON.utf8))
         let configuration = GeofenceMonitor.Configuration()
-        let events = GeofenceMonitor.run(scenario.fixes, index: GeofenceIndex(fences: fences), configuration: configuration)
+        let events = GeofenceMonitor.run(
+            scenario.fixes, index: GeofenceIndex(fences: fences), configuration: configuration)
         let transitions = events.compactMap { e -> ScenarioScoring.Transition? in
             guard e.kind == .geofenceEnter || e.kind == .geofenceExit, let fence = e.subject else { return nil }
             return ScenarioScoring.Transition(
@@ -31,7 +32,9 @@ import Testing
         let lastFixMs = scenario.fixes.last?.timeMs ?? 0
         let visits = scenario.truth.visits.map { v -> TruthVisit in
             var v = v
-            if let exit = v.exitMs, exit > lastFixMs - Int64(configuration.exitDwellS * 1000) - interval { v.exitMs = nil }
+            if let exit = v.exitMs, exit > lastFixMs - Int64(configuration.exitDwellS * 1000) - interval {
+                v.exitMs = nil
+            }
             return v
         }
         let score = ScenarioScoring.scoreVisits(transitions, truth: visits)
@@ -46,7 +49,9 @@ import Testing
             guard let nearest = truths.min(by: { abs($0 - t.timeMs) < abs($1 - t.timeMs) }),
                 abs(nearest - t.timeMs) <= 300_000
             else { continue }
-            let dwellS = t.isEnter ? fence.enterDwellS ?? configuration.enterDwellS : fence.exitDwellS ?? configuration.exitDwellS
+            let dwellS =
+                t.isEnter
+                ? fence.enterDwellS ?? configuration.enterDwellS : fence.exitDwellS ?? configuration.exitDwellS
             // A signal gap inside the dwell window delays the confirmation by the gap: not judged.
             let allowed = Int64(dwellS * 1000) + interval
             let gapInWindow = scenario.truth.gaps.contains { $0.endMs >= nearest && $0.startMs <= nearest + allowed }
@@ -85,7 +90,9 @@ import Testing
             let o = try Self.run(name, seed: seed)
             #expect(o.score.spurious == 0, "\(name) seed \(seed): \(o.score)")
             #expect(o.score.missed == 0, "\(name) seed \(seed): \(o.score)")
-            for d in o.delays { #expect(d.delayMs <= d.allowedMs, "\(name) seed \(seed): exit detected \(d.delayMs) ms after") }
+            for d in o.delays {
+                #expect(d.delayMs <= d.allowedMs, "\(name) seed \(seed): exit detected \(d.delayMs) ms after")
+            }
             errors += o.crossingErrorsMs
         }
         #expect(Self.median(errors) <= 10_000, "\(name): \(errors.sorted())")
