@@ -79,7 +79,7 @@ enum FixTextFormats {
         received: Int64? = nil
     ) throws -> Fix {
         guard let device, let id = DeviceID(device) else { throw ParseError.line(line, "missing or invalid device") }
-        guard let time, let ms = ISO8601.parse(time.utf8) ?? Int64(time).map({ $0 * 1000 }) else {
+        guard let time, let ms = ISO8601.parse(time.utf8) ?? unixTime(time) else {
             throw ParseError.line(line, "missing or invalid time")
         }
         guard let lat, let lon, abs(lat) <= 90, abs(lon) <= 180 else {
@@ -92,6 +92,16 @@ enum FixTextFormats {
             longitudeE7: CoordinateE7.fromDegrees(lon),
             altitudeM: alt, speedMps: speed, courseDeg: course, hdop: hdop, accuracyM: accuracy,
             satellites: sats.map { UInt8(clamping: Int($0)) }, flags: flags)
+    }
+
+    /// A Unix time as digits: milliseconds when it has 12 or more digits (any time after March
+    /// 1973), else seconds (10 digits until the year 2286), so `1764374400000` and `1764374400`
+    /// name the same instant. Negative and fractional values are refused.
+    static func unixTime(_ text: String) -> Int64? {
+        guard !text.isEmpty, text.utf8.count <= 15, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+            let value = Int64(text)
+        else { return nil }
+        return text.utf8.count >= 12 ? value : value * 1000
     }
 
     // MARK: Writing

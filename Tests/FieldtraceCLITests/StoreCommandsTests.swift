@@ -71,6 +71,15 @@ import Testing
         #expect(fixes[1].isLate && !fixes[1].isValid && fixes[1].speedMps == 1.5)
     }
 
+    @Test func csvTimesMayBeUnixMillisecondsOrSeconds() throws {
+        let csv = "device,time,lat,lon\na,1764374400000,1,2\na,1764374401,1,2\na,2024-02-29T23:59:59Z,1,2\n"
+        let fixes = try FixTextFormats.parseCSV(Array(csv.utf8), device: nil)
+        #expect(fixes.map(\.timeMs) == [1_764_374_400_000, 1_764_374_401_000, 1_709_251_199_000])
+        #expect(throws: FixTextFormats.ParseError.self) {
+            _ = try FixTextFormats.parseCSV(Array("device,time,lat,lon\na,-5,1,2\n".utf8), device: nil)
+        }
+    }
+
     @Test func badImportInputIsAClearError() {
         #expect(throws: FixTextFormats.ParseError.self) {
             _ = try FixTextFormats.parseJSONLines(Array("{\"device\":\"a\",\"time\":\"x\"}".utf8), device: nil)

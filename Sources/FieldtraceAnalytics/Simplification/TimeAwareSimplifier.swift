@@ -1,54 +1,82 @@
 import FieldtraceCore
 
-/// Douglas-Peucker simplification with the synchronized Euclidean distance (SED): a fix is
-/// dropped only if the position interpolated *at its time* between the kept neighbours is within
-/// `toleranceMeters` of it. Unlike plain Douglas-Peucker this keeps stops and speed changes
-/// (a worker standing still for an hour keeps the fixes that say when they arrived and left), so
-/// the simplified track still answers "where was the worker at time t" within the tolerance.
-///
-/// Iterative (an explicit stack, no recursion), O(n log n) typical, O(n²) worst case; the first
-/// and last fix are always kept. Distances are computed in a local tangent plane around the
-/// first fix (accurate to 0.1% within 50 km, the scale of one segment).
+extension Simplifier {
+    /// Time-aware top-down simplification (TD-TR, Meratnia and de By 2004) on the loaded track:
+    /// indices of the kept points, strictly increasing, with the first and the last. A point is
+    /// dropped only if the position interpolated *at its time* between the kept points around it is
+    /// within `toleranceMeters` of it (the synchronized Euclidean distance, SED). Unlike
+    /// Douglas-Peucker this keeps stops and speed changes (a worker standing still for an hour
+    /// keeps the fixes that say when they arrived and left), so the simplified track still answers
+    /// "where was the worker at time t" within the tolerance.
+    ///
+    /// The track must be in time order. Where the two kept points have the same time (duplicate
+    /// times), or times out of order, the interpolated position is their midpoint. Distances are
+    /// planar (see `ProjectedTrack`: never shorter than the haversine distance to the position
+    /// interpolated in degrees), compared squared against the tolerance less `SimplificationGuard`'s
+    /// margin. O(n log n), see `Simplifier`.
+    public mutating func timeAware(toleranceMeters: Double, into kept: inout [Int]) {
+        let limit = SimplificationGuard.squaredLimit(toleranceMeters: toleranceMeters)
+        kept.removeAll(keepingCapacity: true)
+        let n = track.count
+        withColumns { east, north, time, stack in
+            Self.split(count: n, squaredLimit: limit, stack: &stack, into: &kept) { first, last in
+                Self.farthestSynchronized(east: east, north: north, time: time, first: first, last: last)
+            }
+        }
+    }
+
+    /// The point of `first+1 ..< last` with the largest SED to first–last, and its square.
+    @inline(__always)
+    static func farthestSynchronized(
+        east: UnsafePointer<Double>, north: UnsafePointer<Double>, time: UnsafePointer<Double>, first: Int, last: Int
+    ) -> (index: Int, squaredM: Double) {
+        let ax = east[first]
+        let ay = north[first]
+        let t0 = time[first]
+        let span = time[last] - t0
+        // f = (t - t0) * scale + offset: the time fraction, or 0.5 when the span is not positive.
+        let scale = span > 0 ? 1 / span : 0
+        let offset = span > 0 ? 0 : 0.5
+        let dx = east[last] - ax
+        let dy = north[last] - ay
+        return farthest(first: first, last: last) { i in
+            let f = (time[i] - t0) * scale + offset
+            let qx = ax + dx * f - east[i]
+            let qy = ay + dy * f - north[i]
+            return qx * qx + qy * qy
+        }
+    }
+}
+
+/// Time-aware simplification (TD-TR, synchronized Euclidean distance; see `Simplifier.timeAware`),
+/// used by the store for level-1 copies. One-shot conveniences; a caller simplifying many tracks
+/// keeps a `Simplifier` and reuses it.
 public enum TimeAwareSimplifier {
     /// Default tolerance for level-1 copies: 5 m, about a phone's GPS noise, so the copy is as
     /// good as the raw data for any question asked at street scale.
     public static let defaultToleranceMeters = 5.0
 
-    /// Indices of the fixes to keep, ascending. `fixes` must be in time order.
+    /// Indices of the fixes to keep, strictly increasing, with the first and the last. `fixes`
+    /// must be in time order.
     public static func keptIndices(_ fixes: [Fix], toleranceMeters: Double = defaultToleranceMeters) -> [Int] {
-        guard fixes.count > 2 else { return Array(fixes.indices) }
-        let plane = LocalTangentPlane(originLatitude: fixes[0].latitude, originLongitude: fixes[0].longitude)
-        let points = fixes.map { plane.project(latitude: $0.latitude, longitude: $0.longitude) }
-        var keep = [Bool](repeating: false, count: fixes.count)
-        keep[0] = true
-        keep[fixes.count - 1] = true
-        let tolerance2 = toleranceMeters * toleranceMeters
-        var stack: [(Int, Int)] = [(0, fixes.count - 1)]
-        while let (first, last) = stack.popLast() {
-            guard last - first > 1 else { continue }
-            let t0 = Double(fixes[first].timeMs)
-            let span = Double(fixes[last].timeMs) - t0
-            let a = points[first]
-            let b = points[last]
-            var worst = -1.0
-            var worstIndex = first
-            for i in (first + 1)..<last {
-                let f = span > 0 ? (Double(fixes[i].timeMs) - t0) / span : 0.5
-                let ex = a.eastM + (b.eastM - a.eastM) * f - points[i].eastM
-                let ny = a.northM + (b.northM - a.northM) * f - points[i].northM
-                let d2 = ex * ex + ny * ny
-                if d2 > worst {
-                    worst = d2
-                    worstIndex = i
-                }
-            }
-            if worst > tolerance2 {
-                keep[worstIndex] = true
-                stack.append((first, worstIndex))
-                stack.append((worstIndex, last))
-            }
-        }
-        return keep.indices.filter { keep[$0] }
+        var simplifier = Simplifier()
+        simplifier.load(fixes)
+        var kept: [Int] = []
+        simplifier.timeAware(toleranceMeters: toleranceMeters, into: &kept)
+        return kept
+    }
+
+    /// Indices of the points to keep from raw columns (1e-7 degree, Unix ms), without copying them
+    /// into fixes.
+    public static func keptIndices(
+        latitudeE7: UnsafeBufferPointer<Int32>, longitudeE7: UnsafeBufferPointer<Int32>,
+        timeMs: UnsafeBufferPointer<Int64>, toleranceMeters: Double = defaultToleranceMeters
+    ) -> [Int] {
+        var simplifier = Simplifier()
+        simplifier.load(latitudeE7: latitudeE7, longitudeE7: longitudeE7, timeMs: timeMs)
+        var kept: [Int] = []
+        simplifier.timeAware(toleranceMeters: toleranceMeters, into: &kept)
+        return kept
     }
 
     /// The kept fixes.
