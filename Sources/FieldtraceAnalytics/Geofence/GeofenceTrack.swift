@@ -2,7 +2,7 @@
 ///
 /// Every fix gives a signed distance `d` (metres, negative inside) and an accuracy radius `r`.
 /// A fix votes only if its accuracy circle does not straddle the boundary (`|d| >= r`); it is
-/// *beyond* on a side if it is at least `max(margin, r)` deep into it, else *between*. The last
+/// *beyond* on a side if it is at least `max(margin, 2 r)` deep into it, else *between*. The last
 /// `windowCapacity` fixes (time, class, distance) are kept in a ring for the dwell window, the
 /// settle test and the crossing fit.
 struct GeofenceTrack {
@@ -84,12 +84,13 @@ struct GeofenceTrack {
     ) {
         let rawInside = d <= 0
         let voting = abs(d) >= r
+        let deep = c.beyondAccuracyFactor * r
         let vote: UInt8 =
             !voting
             ? (rawInside ? Self.straddlingInside : Self.straddlingOutside)
-            : d <= -max(rules.insideMarginM, r)
+            : d <= -max(rules.insideMarginM, deep)
                 ? Self.beyondInside
-                : d <= 0 ? Self.betweenInside : d < max(rules.marginM, r) ? Self.betweenOutside : Self.beyondOutside
+                : d <= 0 ? Self.betweenInside : d < max(rules.marginM, deep) ? Self.betweenOutside : Self.beyondOutside
         record(t, vote, d)
 
         if !pending {
@@ -109,8 +110,7 @@ struct GeofenceTrack {
             crossingMs = interpolatedCrossing(t, d)
             // The dwell counts from the last voting fix on the old side, the earliest the device
             // can have crossed, but from at most `maxClockLeadS` before the interpolated crossing.
-            let lead = Int64(c.maxClockLeadS * 1000)
-            clockStartMs = max(lastStableTimeMs ?? crossingMs, crossingMs - lead)
+            clockStartMs = clockStart(for: crossingMs, c)
             pendingVotes = 1
             pendingContrary = 0
             lastSettleCheckMs = 0
@@ -136,10 +136,12 @@ struct GeofenceTrack {
         // a noise flip long before the real crossing must not keep that flip's time.
         if t - lastChangePointMs >= 5_000 {
             lastChangePointMs = t
-            if let crossing = changePointCrossing(target: target) {
-                crossingMs = crossing
-                clockStartMs = max(lastStableTimeMs ?? crossing, crossing - Int64(c.maxClockLeadS * 1000))
+            if let crossing = changePointCrossing(target: target) { crossingMs = crossing }
+            let fitHalfWindowMs = Int64(c.crossingFitHalfWindowS * 1000)
+            if t - crossingMs >= fitHalfWindowMs {
+                crossingMs = fittedCrossing(halfWindowMs: fitHalfWindowMs, entering: target)
             }
+            clockStartMs = clockStart(for: crossingMs, c)
         }
         let dwellMs = target ? rules.enterDwellMs : rules.exitDwellMs
         guard t - clockStartMs >= dwellMs else { return }
@@ -169,6 +171,15 @@ struct GeofenceTrack {
             visitStartMs = nil
             out.append(Confirmed(kind: .geofenceExit, timeMs: crossingMs, distanceM: evidenceM, durationMs: duration))
         }
+    }
+
+    /// When the dwell clock of a transition crossing at `crossing` starts: at the last voting fix
+    /// on the old side (the earliest the device can have crossed), at most `maxClockLeadS` and
+    /// at least `crossingUncertaintyS` before the estimated crossing.
+    private func clockStart(for crossing: Int64, _ c: GeofenceMonitor.Configuration) -> Int64 {
+        let earliest = crossing - Int64(c.maxClockLeadS * 1000)
+        let latest = crossing - Int64(c.crossingUncertaintyS * 1000)
+        return min(latest, max(lastStableTimeMs ?? crossing, earliest))
     }
 
     /// The margin test: over the dwell window's fixes, at least half (and `minimumVotes`) beyond
@@ -207,13 +218,16 @@ struct GeofenceTrack {
         let n = scratch.count
         let median = n % 2 == 1 ? scratch[n / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2
         let sigma = max(r, 1)
-        let standardError = (1.5625 * sigma * sigma / Double(n) + c.settleErrorFloorM * c.settleErrorFloorM).squareRoot()
+        let standardError = (1.5625 * sigma * sigma / Double(n) + c.settleErrorFloorM * c.settleErrorFloorM)
+            .squareRoot()
         let needed = c.settleMarginM + c.settleStandardErrors * standardError
         let onTarget = target ? -median : median
         return onTarget >= needed ? onTarget : nil
     }
 
-    private mutating func checkDwell(_ t: Int64, _ d: Double, _ rules: GeofenceMonitor.FenceRules, _ out: inout [Confirmed]) {
+    private mutating func checkDwell(
+        _ t: Int64, _ d: Double, _ rules: GeofenceMonitor.FenceRules, _ out: inout [Confirmed]
+    ) {
         guard inside, !pending, !dwellReported, let start = visitStartMs, let threshold = rules.dwellThresholdMs,
             t - start >= threshold
         else { return }
