@@ -99,6 +99,8 @@ public struct GeofenceMonitor: Sendable {
                     Int(fence), latitudeE7: state.lastLatitudeE7, longitudeE7: state.lastLongitudeE7)
                 track.lastOldSideTimeMs = track.lastStableTimeMs
                 track.lastOldSideDistanceM = track.lastStableDistanceM
+                track.previousTimeMs = track.lastStableTimeMs
+                track.previousDistanceM = track.lastStableDistanceM
             }
             let at = state.tracks.firstIndex { $0.fence > fence } ?? state.tracks.endIndex
             state.tracks.insert(track, at: at)

@@ -48,6 +48,11 @@ struct GeofenceTrack {
     /// The last fix on the confirmed side, voting or not: the other end of the interpolation.
     var lastOldSideTimeMs: Int64?
     var lastOldSideDistanceM = 0.0
+    /// The previous fix (any side) and the first crossing since the last fix beyond the margin
+    /// on the confirmed side.
+    var previousTimeMs: Int64?
+    var previousDistanceM = 0.0
+    var crossingAfterClearMs: Int64?
     private var times: [Int64]
     private var classes: [UInt8]
     private var distances: [Float]
@@ -92,6 +97,21 @@ struct GeofenceTrack {
                 ? Self.beyondInside
                 : d <= 0 ? Self.betweenInside : d < max(rules.marginM, deep) ? Self.betweenOutside : Self.beyondOutside
         record(t, vote, d)
+        // The first crossing after the device was last clearly (beyond the margin) on the
+        // confirmed side: what a stay judged by the settle test is timed by.
+        if vote == (inside ? Self.beyondInside : Self.beyondOutside) {
+            crossingAfterClearMs = nil
+        } else if crossingAfterClearMs == nil, rawInside != inside {
+            if let tp = previousTimeMs, tp < t, (previousDistanceM <= 0) == inside {
+                let denominator = previousDistanceM - d
+                let f = denominator != 0 ? min(1, max(0, previousDistanceM / denominator)) : 1
+                crossingAfterClearMs = tp + Int64((Double(t - tp) * f).rounded())
+            } else {
+                crossingAfterClearMs = t
+            }
+        }
+        previousTimeMs = t
+        previousDistanceM = d
 
         if !pending {
             if rawInside == inside {
@@ -146,11 +166,13 @@ struct GeofenceTrack {
         let dwellMs = target ? rules.enterDwellMs : rules.exitDwellMs
         guard t - clockStartMs >= dwellMs else { return }
         var evidenceM = abs(d)
+        var settled = false
         if !(voting && vote == (target ? Self.beyondInside : Self.beyondOutside)
             && marginEvidence(t, dwellMs: dwellMs, target: target, c))
         {
             guard let median = settleEvidence(t, accuracyM: r, target: target, c, &scratch) else { return }
             evidenceM = median
+            settled = true
         }
 
         pending = false
@@ -158,7 +180,14 @@ struct GeofenceTrack {
         lastStableDistanceM = d
         lastOldSideTimeMs = t
         lastOldSideDistanceM = d
-        crossingMs = fittedCrossing(halfWindowMs: Int64(c.crossingFitHalfWindowS * 1000), entering: target)
+        if settled {
+            // A stay within the noise: no line to fit; the crossing is the first one after the
+            // device was last clearly on the old side (or the pending one, if earlier).
+            crossingMs = min(crossingMs, crossingAfterClearMs ?? crossingMs)
+        } else {
+            crossingMs = fittedCrossing(halfWindowMs: Int64(c.crossingFitHalfWindowS * 1000), entering: target)
+        }
+        crossingAfterClearMs = nil
         if target {
             inside = true
             visitStartMs = crossingMs
@@ -247,9 +276,10 @@ struct GeofenceTrack {
     }
 
     /// The most likely crossing among the remembered fixes: the step from the old to the new side
-    /// of the boundary that best splits the fixes' raw sides (the earliest position maximising
-    /// new-side minus old-side fixes after it), interpolated by signed distance between the two
-    /// fixes around it. O(remembered fixes).
+    /// that best splits the fixes' raw sides (the earliest position maximising new-side minus
+    /// old-side fixes after it), interpolated by signed distance between the two fixes around
+    /// it. A stale noise flip before a real walk across is outweighed by the walk.
+    /// O(remembered fixes).
     private func changePointCrossing(target: Bool) -> Int64? {
         // Only when the remembered fixes reach a minute before the current estimate: otherwise
         // (a long pending stay) the estimate's own fixes are gone and it stands.
