@@ -57,6 +57,7 @@ extension ModelledBody {
             units[slot] = unit
         }
 
+        var motionReady = false
         for slot in codingOrder where presentCount[slot.rawValue] > 0 {
             guard let transform = ModelledTransform(rawValue: UInt8(decoder.direct(count: 3))),
                 transforms(slot).contains(transform)
@@ -67,9 +68,8 @@ extension ModelledBody {
                 slot.rawValue >= firstOptional && presentCount[slot.rawValue] < n
                 ? UnsafePointer(presence + (slot.rawValue - firstOptional) * bitmapBytes) : nil
             if transform == .motion {
-                if slot == .latitude {
-                    prepareMotion(count: n, columns: columns, presence: presence, scratch: &scratch)
-                }
+                if !motionReady { prepareMotion(count: n, columns: columns, presence: presence, scratch: &scratch) }
+                motionReady = true
                 decodeMotion(
                     count: n, longitude: slot == .longitude, parameter: parameter, columns: columns, column: column,
                     scratch: &scratch, from: &decoder)
