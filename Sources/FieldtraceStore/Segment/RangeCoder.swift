@@ -97,6 +97,7 @@ struct RangeEncoder: BitSink {
 /// The cost, in 1/256 bit, that the range encoder would spend: for choosing between transforms.
 struct CostMeter: BitSink {
     private(set) var cost: UInt64 = 0
+    private let table = CostMeter.table  // read once, not through the lazy global per decision
 
     /// `-log2(p / 4096) * 256` for p in 1...4096, the cost of a symbol of probability p/4096.
     private static let table: [UInt32] = (0...4096).map { p in
@@ -105,7 +106,7 @@ struct CostMeter: BitSink {
 
     @inline(__always) mutating func bit(_ bit: Bool, _ state: inout UInt32) {
         let p0 = AdaptiveBit.probabilityOfZero(state) >> 4
-        cost &+= UInt64(Self.table[Int(bit ? 4096 - p0 : max(p0, 1))])
+        cost &+= UInt64(table[Int(bit ? 4096 - p0 : max(p0, 1))])
         state = AdaptiveBit.update(state, bit: bit)
     }
 
@@ -137,35 +138,35 @@ struct RangeDecoder {
         return position < count ? base![position] : 0
     }
 
+    /// Decodes one adaptive decision. Written without branches on the decoded bit (masks
+    /// instead): the bits of noise-like residuals are unpredictable, and a mispredicted branch
+    /// per decision cost more than the arithmetic.
     @inline(__always) mutating func bit(_ state: inout UInt32) -> Bool {
-        let bound = (range >> 16) &* AdaptiveBit.probabilityOfZero(state)
-        let bit: Bool
-        if code < bound {
-            range = bound
-            bit = false
-        } else {
-            code &-= bound
-            range &-= bound
-            bit = true
-        }
-        state = AdaptiveBit.update(state, bit: bit)
+        let p = state & 0xFFFF
+        let n = state >> 16
+        let bound = (range >> 16) &* p
+        let one: UInt32 = code >= bound ? 1 : 0
+        let mask = 0 &- one
+        code &-= bound & mask
+        range = (bound & ~mask) | ((range &- bound) & mask)
+        let shift = min(n &+ 2, 5)
+        let up = (0x1_0000 &- p) >> shift
+        let down = p >> shift
+        state = (min(n &+ 1, 3) << 16) | ((p &+ (up & ~mask)) &- (down & mask))
         while range < 1 << 24 {
             range <<= 8
             code = (code << 8) | UInt32(nextByte())
         }
-        return bit
+        return one != 0
     }
 
     @inline(__always) mutating func direct(count: Int) -> UInt64 {
         var value: UInt64 = 0
         for _ in 0..<count {
             range >>= 1
-            var b: UInt64 = 0
-            if code >= range {
-                code &-= range
-                b = 1
-            }
-            value = (value << 1) | b
+            let one: UInt32 = code >= range ? 1 : 0
+            code &-= range & (0 &- one)
+            value = (value << 1) | UInt64(one)
             while range < 1 << 24 {
                 range <<= 8
                 code = (code << 8) | UInt32(nextByte())
