@@ -4,6 +4,9 @@ import FieldtraceCore
 struct ModelledScratch {
     var model = ResidualModel()
     var motion = MotionSteps(count: 0)
+    /// Per slot: how many fixes have a value, and the value's unit.
+    var presentCount = [Int](repeating: 0, count: SegmentDecoder.Slot.allCases.count)
+    var units = [Int](repeating: 0, count: SegmentDecoder.Slot.allCases.count)
 }
 
 extension ModelledBody {
@@ -19,13 +22,16 @@ extension ModelledBody {
         let bitmapBytes = (n + 7) / 8
         let slotCount = SegmentDecoder.Slot.allCases.count
         let firstOptional = SegmentDecoder.Slot.firstOptional
-        var presentCount = [Int](repeating: n, count: slotCount)
+        for slot in 0..<slotCount {
+            scratch.presentCount[slot] = n
+            scratch.units[slot] = 0
+        }
         for slot in firstOptional..<slotCount {
             let map = presence + (slot - firstOptional) * bitmapBytes
             switch decoder.direct(count: 2) {
             case 0:
                 for k in 0..<bitmapBytes { map[k] = 0 }
-                presentCount[slot] = 0
+                scratch.presentCount[slot] = 0
             case 1:
                 for k in 0..<bitmapBytes { map[k] = 0xFF }
             case 2:
@@ -45,27 +51,26 @@ extension ModelledBody {
                     }
                     previous = p
                 }
-                presentCount[slot] = m
+                scratch.presentCount[slot] = m
             default:
                 throw .malformed("presence mode")
             }
         }
-        var units = [Int](repeating: 0, count: slotCount)
-        for slot in firstOptional..<slotCount where presentCount[slot] > 0 {
+        for slot in firstOptional..<slotCount where scratch.presentCount[slot] > 0 {
             let unit = Int(decoder.direct(count: 4))
             guard unit < ColumnUnit.table.count else { throw .malformed("unit") }
-            units[slot] = unit
+            scratch.units[slot] = unit
         }
 
         var motionReady = false
-        for slot in codingOrder where presentCount[slot.rawValue] > 0 {
+        for slot in codingOrder where scratch.presentCount[slot.rawValue] > 0 {
             guard let transform = ModelledTransform(rawValue: UInt8(decoder.direct(count: 3))),
-                transforms(slot).contains(transform)
+                allowedTransforms[slot.rawValue].contains(transform)
             else { throw .malformed("transform of \(slot)") }
             let parameter = transform == .motion ? Int(decoder.direct(count: 2)) : 0
             let column = columns + slot.rawValue * n
             let map: UnsafePointer<UInt8>? =
-                slot.rawValue >= firstOptional && presentCount[slot.rawValue] < n
+                slot.rawValue >= firstOptional && scratch.presentCount[slot.rawValue] < n
                 ? UnsafePointer(presence + (slot.rawValue - firstOptional) * bitmapBytes) : nil
             if transform == .motion {
                 if !motionReady { prepareMotion(count: n, columns: columns, presence: presence, scratch: &scratch) }
@@ -77,7 +82,7 @@ extension ModelledBody {
             }
             var modulus: Int64 = 0
             if transform == .circularDelta {
-                guard let c = circle(unit: units[slot.rawValue]) else { throw .malformed("circular unit") }
+                guard let c = circle(unit: scratch.units[slot.rawValue]) else { throw .malformed("circular unit") }
                 modulus = c
             }
             // Course is coded in the context of standing (speed zero at this fix and the one before).
@@ -89,7 +94,7 @@ extension ModelledBody {
             decodeGeneric(
                 count: n, transform: transform, circle: modulus, map: map, standingSpeed: standing, column: column,
                 scratch: &scratch, from: &decoder)
-            let unit = units[slot.rawValue]
+            let unit = scratch.units[slot.rawValue]
             if unit != 0 {
                 for i in 0..<n where map == nil || map![i >> 3] & (1 << UInt8(i & 7)) != 0 {
                     column[i] = ColumnUnit.expand(column[i], unit)

@@ -29,6 +29,9 @@ enum ModelledBody {
         }
     }
 
+    /// `transforms` of every slot, by raw value: what the decoder accepts, without allocating.
+    static let allowedTransforms = SegmentDecoder.Slot.allCases.map(transforms)
+
     /// Unit candidates (`ColumnUnit` indices) of the optional slots, as in the packed body.
     static func unitCandidates(_ slot: SegmentDecoder.Slot) -> [Int] {
         switch slot {

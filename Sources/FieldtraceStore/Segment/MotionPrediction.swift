@@ -111,3 +111,46 @@ enum MotionPrediction {
         return (units << 30) / cosineQ30(centidegrees: abs(latitudeE7) / 100_000)
     }
 }
+
+/// The motion predictions from fix i-1 to fix i, for every i >= 1, known to both encoder and
+/// decoder before latitude and longitude are coded (index 0 is unused).
+struct MotionSteps {
+    var north: [Int64]
+    var eastUm: [Int64]
+    var context: [Int]
+
+    init(count n: Int) {
+        north = []
+        eastUm = []
+        context = []
+        reset(count: n)
+    }
+
+    /// No prediction for any of `n` fixes, reusing the storage.
+    mutating func reset(count n: Int) {
+        north.removeAll(keepingCapacity: true)
+        eastUm.removeAll(keepingCapacity: true)
+        context.removeAll(keepingCapacity: true)
+        north.append(contentsOf: repeatElement(0, count: n))
+        eastUm.append(contentsOf: repeatElement(0, count: n))
+        context.append(contentsOf: repeatElement(MotionPrediction.contexts - 1, count: n))
+    }
+
+    mutating func compute(count n: Int, time: (Int) -> Int64, velocity: (Int) -> MotionPrediction.Velocity) {
+        guard n > 1 else { return }
+        var previous = velocity(0)
+        for i in 1..<n {
+            let current = velocity(i)
+            let p = MotionPrediction.predict(from: previous, to: current, intervalMs: time(i) &- time(i - 1))
+            north[i] = p.north
+            eastUm[i] = p.eastUm
+            context[i] = p.context
+            previous = current
+        }
+    }
+
+    /// The predicted change of latitude (or longitude, at the previous fix's latitude).
+    @inline(__always) func step(_ i: Int, longitude: Bool, latitudes: [Int64]) -> Int64 {
+        longitude ? MotionPrediction.longitudeUnits(eastUm: eastUm[i], latitudeE7: latitudes[i - 1]) : north[i]
+    }
+}
