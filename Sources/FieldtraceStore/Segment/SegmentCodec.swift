@@ -25,6 +25,9 @@ public enum SegmentEncoder {
     /// 4.5 million fixes/s on this machine), leaving room within the 5 ms replay budget to build
     /// the fixes; a 0.1 Hz tracker whose interval jitters below 10 s still qualifies. Faster
     /// tracks keep the packed body (a 1 Hz day, 86,400 fixes, decodes at over 50 million/s).
+    /// Since a modelled segment of k fixes spans at least 8 (k - 1) seconds, a day of one
+    /// device holds at most about 10,800 modelled fixes whatever its rate (plus one per segment;
+    /// late data in overlapping segments aside, until compaction merges it).
     public static let modelledMinIntervalMs: Int64 = 8_000
 
     /// Encodes `fixes`, which must be non-empty, of one device, strictly increasing in time.
