@@ -13,11 +13,13 @@ let package = Package(
         .library(name: "FieldtraceTestSupport", targets: ["FieldtraceTestSupport"]),
         .library(name: "FieldtraceAnalytics", targets: ["FieldtraceAnalytics"]),
         .library(name: "FieldtraceStore", targets: ["FieldtraceStore"]),
+        .library(name: "FieldtraceLoad", targets: ["FieldtraceLoad"]),
         .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
     ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         .target(name: "FieldtraceCore"),
@@ -35,10 +37,17 @@ let package = Package(
                 "FieldtraceCore", "FieldtraceAnalytics", "CLZ4", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(
+            name: "FieldtraceLoad",
+            dependencies: [
+                "FieldtraceCore", "FieldtraceWire", "FieldtraceTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "FieldtraceCLI",
             dependencies: [
-                "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport",
+                "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport", "FieldtraceLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +60,13 @@ let package = Package(
         .testTarget(name: "FieldtraceAnalyticsTests", dependencies: ["FieldtraceAnalytics", "FieldtraceTestSupport"]),
         .testTarget(name: "FieldtraceStoreTests", dependencies: ["FieldtraceStore", "FieldtraceTestSupport"]),
         .testTarget(name: "FieldtraceTestSupportTests", dependencies: ["FieldtraceTestSupport"]),
+        .testTarget(
+            name: "FieldtraceLoadTests",
+            dependencies: [
+                "FieldtraceLoad", "FieldtraceWire", "FieldtraceTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),
     ] + fuzzTargets.map { .executableTarget(name: $0, dependencies: ["FieldtraceCore", "FieldtraceWire"]) }
 )
