@@ -8,7 +8,12 @@ import FieldtraceLoad
 /// The options of `fieldtrace simulate --target URL` (the network load generator) and of
 /// `--listen URL` (a minimal acking receiver to measure the generator alone).
 struct LoadOptions: ParsableArguments {
-    @Option(help: "Send to a server: udp://HOST:PORT or tcp://HOST:PORT (load generator mode).")
+    @Option(
+        help: """
+            Send to a server: udp://HOST[:PORT] or tcp://HOST[:PORT] (load generator mode). PORT may list one \
+            port per protocol (tcp://127.0.0.1:5015,5023); without it each protocol uses its default port \
+            (nmea 5005, jt808 5015, gt06 5023, teltonika 5027).
+            """)
     var target: String?
     @Option(help: "Fixes per second per device (load mode; jt808 and gt06 at most 1).") var rate: Double?
     @Option(help: "Seconds the devices record, in real time (load and listen modes).") var duration: Double?
@@ -118,7 +123,9 @@ extension SimulateCommand {
         }
         guard let duration = load.duration, duration > 0 else { throw ValidationError("--listen needs --duration") }
         if url.transport == .tcp { Self.raiseFileLimit() }
-        let server = try await AckServer.start(p, transport: url.transport, host: url.host, port: url.port)
+        guard url.ports.count <= 1 else { throw ValidationError("--listen takes one port") }
+        let server = try await AckServer.start(
+            p, transport: url.transport, host: url.host, port: url.port(for: p, position: 0))
         CLIOutput.standardError("listening on \(url) for \(p) (\(duration) s)\n")
         let start = LoadReportClock.seconds()
         var last = (frames: 0, fixes: 0)

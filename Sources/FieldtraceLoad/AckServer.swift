@@ -29,6 +29,7 @@ public final class AckServer: Sendable {
         var drops = 0
         var dropped: Set<DeviceID> = []
         var ignored: [DeviceID: Int] = [:]
+        var open: [ObjectIdentifier: any Channel] = [:]
     }
 
     let options: Options
@@ -80,9 +81,15 @@ public final class AckServer: Sendable {
         return server
     }
 
-    /// Stops listening (open TCP connections are closed by their peers).
+    /// Stops listening; open TCP connections stay until `closeConnections` or their peers close.
     public func stop() async {
         try? await channel.withLock { $0 }?.close()
+    }
+
+    /// Closes every open TCP connection, as the end of a killed server process would.
+    public func closeConnections() async {
+        let open = state.withLock { $0.open.values }
+        for channel in open { try? await channel.close() }
     }
 
     /// The fixes decoded so far, in arrival order (with `Options.record`).
@@ -127,7 +134,11 @@ final class AckTCPHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        server.state.withLock { $0.connections += 1 }
+        let channel = context.channel
+        server.state.withLock {
+            $0.connections += 1
+            $0.open[ObjectIdentifier(channel)] = channel
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -158,6 +169,8 @@ final class AckTCPHandler: ChannelInboundHandler {
 
     /// The stream ended: a pending NMEA epoch is complete.
     func channelInactive(context: ChannelHandlerContext) {
+        let id = ObjectIdentifier(context.channel)
+        server.state.withLock { _ = $0.open.removeValue(forKey: id) }
         decoder.finish(into: &output)
         server.state.withLock { s in
             s.fixCount += output.fixes.count

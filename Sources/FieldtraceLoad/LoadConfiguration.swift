@@ -82,6 +82,10 @@ public struct LoadConfiguration: Sendable {
         if !(rateHz > 0 && rateHz <= 1000) { out.append("rate must be above 0 and at most 1000 Hz") }
         if !(durationSeconds > 0 && durationSeconds <= 7 * 86_400) { out.append("duration must be 0...604800 s") }
         if protocols.isEmpty { out.append("at least one protocol") }
+        if target.ports.count > 1 && target.ports.count != protocols.count {
+            out.append("the target lists \(target.ports.count) ports for \(protocols.count) protocols")
+        }
+        if Set(protocols).count != protocols.count { out.append("a protocol is listed twice") }
         for p in protocols where !p.supports(target.transport) {
             out.append("\(p) does not run over \(target.transport)")
         }

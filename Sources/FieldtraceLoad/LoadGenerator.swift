@@ -38,16 +38,19 @@ public enum LoadGenerator {
         guard problems.isEmpty else { throw LoadError.invalid(problems) }
         let c = configuration
         let host = c.target.host == "localhost" ? "127.0.0.1" : c.target.host
-        let address: SocketAddress
-        do {
-            address = try SocketAddress.makeAddressResolvingHost(host, port: c.target.port)
-        } catch {
-            throw LoadError.unreachable(c.target, "cannot resolve \(host): \(error)")
+        var addresses = [SocketAddress?](repeating: nil, count: LoadProtocol.allCases.count)
+        for (position, p) in c.protocols.enumerated() {
+            do {
+                addresses[p.ordinal] = try SocketAddress.makeAddressResolvingHost(
+                    host, port: c.target.port(for: p, position: position))
+            } catch {
+                throw LoadError.unreachable(c.target, "cannot resolve \(host): \(error)")
+            }
         }
         let loops = max(1, min(c.eventLoops ?? System.coreCount, c.devices))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: loops)
         do {
-            let report = try await run(c, address: address, group: group, loops: loops, progress: progress)
+            let report = try await run(c, addresses: addresses, group: group, loops: loops, progress: progress)
             try? await group.shutdownGracefully()
             return report
         } catch {
@@ -57,13 +60,14 @@ public enum LoadGenerator {
     }
 
     static func run(
-        _ c: LoadConfiguration, address: SocketAddress, group: MultiThreadedEventLoopGroup, loops: Int,
+        _ c: LoadConfiguration, addresses: [SocketAddress?], group: MultiThreadedEventLoopGroup, loops: Int,
         progress: (@Sendable (String) -> Void)?
     ) async throws -> LoadReport {
-        try await probe(c.target, address, group: group)
+        var plan = RunPlan(c, addresses: addresses)
+        for address in plan.distinctAddresses { try await probe(c.target, address, group: group) }
         let ledger = try c.ledgerPath.map { try LedgerFile(path: $0) }
-        var plan = RunPlan(c, targetAddress: address)
-        let devices = makeDevices(plan, loops: loops, udpSocketsPerLoop: max(1, c.udpSockets / loops))
+        let socketsPerAddress = max(1, c.udpSockets / (loops * plan.distinctAddresses.count))
+        let devices = makeDevices(plan, loops: loops, udpSocketsPerAddress: socketsPerAddress)
         // One shard per loop: shard s lives on loop s.
         var loopList: [any EventLoop] = []
         for loop in group.makeIterator() { loopList.append(loop) }
@@ -74,9 +78,9 @@ public enum LoadGenerator {
             pinned.map { shard in shard.loop.submit { shard.prepare() } }, on: group.any()
         ).get()
         if c.target.transport == .udp {
-            let perLoop = max(1, c.udpSockets / loops)
             try await EventLoopFuture.andAllSucceed(
-                pinned.map { shard in shard.loop.flatSubmit { shard.openUDP(sockets: perLoop) } }, on: group.any()
+                pinned.map { shard in shard.loop.flatSubmit { shard.openUDP(socketsPerAddress: socketsPerAddress) } },
+                on: group.any()
             ).get()
         }
         plan.startNs = NIODeadline.now().uptimeNanoseconds + 50_000_000
@@ -127,18 +131,23 @@ public enum LoadGenerator {
     }
 
     /// The devices of each shard.
-    static func makeDevices(_ plan: RunPlan, loops: Int, udpSocketsPerLoop: Int) -> [[SimulatedDevice]] {
+    /// Device `k` goes to shard `k % loops`; over UDP it uses one of its shard's
+    /// `udpSocketsPerAddress` sockets connected to its protocol's address.
+    static func makeDevices(_ plan: RunPlan, loops: Int, udpSocketsPerAddress: Int) -> [[SimulatedDevice]] {
         let c = plan.configuration
         let offline = offlineWindows(c, durationUs: plan.durationUs)
+        let groups = plan.distinctAddresses
         var shards = [[SimulatedDevice]](repeating: [], count: loops)
         for k in 0..<c.devices {
             let s = k % loops
+            let p = c.protocols[k % c.protocols.count]
             let phase = Int64(k) * plan.intervalUs / Int64(c.devices)
+            let group = groups.firstIndex(of: plan.address(p))!
             shards[s].append(
                 SimulatedDevice(
-                    proto: c.protocols[k % c.protocols.count], globalIndex: c.firstDevice + k, phaseUs: phase,
+                    proto: p, globalIndex: c.firstDevice + k, phaseUs: phase,
                     fixCount: plan.fixCount(phaseUs: phase), offline: offline[k],
-                    udpSocket: shards[s].count % udpSocketsPerLoop))
+                    udpSocket: group * udpSocketsPerAddress + (k / loops) % udpSocketsPerAddress))
         }
         return shards
     }

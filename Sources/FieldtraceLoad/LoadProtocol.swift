@@ -68,6 +68,17 @@ public enum LoadProtocol: String, Sendable, Hashable, CaseIterable, CustomString
         }
     }
 
+    /// The port used when the target names none: the ingest listeners' defaults (Traccar's
+    /// port table), the same for TCP and UDP.
+    public var defaultPort: Int {
+        switch self {
+        case .nmea: 5005
+        case .jt808: 5015
+        case .gt06: 5023
+        case .teltonika: 5027
+        }
+    }
+
     /// The identity of simulated device `index` as the server stores it (the ledger's device
     /// column): `nmea-000042` for NMEA (`$PGID`), a 15-digit IMEI for Teltonika (`35...`) and
     /// GT06 (`86...`), a 12-digit terminal phone number for JT/T 808 (`01...`).

@@ -37,7 +37,7 @@ public struct LoadReport: Sendable {
         let t = total
         out.append(
             "total " + Self.fields(t, totalLatency) + " elapsed_s=\(Self.number(elapsedSeconds))"
-                + " recorded_per_s=\(Self.number(Double(t.recorded) / max(c.durationSeconds, 1e-9)))"
+                + " recorded_per_s=\(Self.number(Double(t.recorded) / max(min(c.durationSeconds, elapsedSeconds), 1e-9)))"
                 + " sent_per_s=\(Self.number(Double(t.sent) / max(elapsedSeconds, 1e-9)))"
                 + " acked_per_s=\(Self.number(Double(t.acked) / max(elapsedSeconds, 1e-9)))"
                 + " cpu_s=\(Self.number(cpuSeconds))")

@@ -51,7 +51,7 @@ import Testing
         let c = LoadConfiguration(
             devices: devices, rateHz: rate, durationSeconds: seconds, protocols: [.nmea],
             target: LoadTarget(transport: .udp, host: "127.0.0.1", port: 1))
-        let plan = RunPlan(c, targetAddress: try! SocketAddress(ipAddress: "127.0.0.1", port: 1))
+        let plan = RunPlan(c, addresses: [try! SocketAddress(ipAddress: "127.0.0.1", port: 1), nil, nil, nil])
         return (0..<devices).reduce(0) { $0 + plan.fixCount(phaseUs: Int64($1) * plan.intervalUs / Int64(devices)) }
     }
 
@@ -144,6 +144,59 @@ import Testing
         if proto.hasAcks {
             #expect(t.acked == t.recorded && Set(r.ledger) == Set(Self.stored(r.server)))
         }
+    }
+
+    @Test func protocolsGoToTheirOwnPorts() async throws {
+        var options = AckServer.Options()
+        options.record = true
+        let jt808 = try await AckServer.start(.jt808, transport: .tcp, options: options)
+        let gt06 = try await AckServer.start(.gt06, transport: .tcp, options: options)
+        let target = try #require(LoadTarget("tcp://127.0.0.1:\(jt808.port),\(gt06.port)"))
+        var c = LoadConfiguration(
+            devices: 4, rateHz: 1, durationSeconds: 2, protocols: [.jt808, .gt06], target: target)
+        c.eventLoops = 2
+        let report = try await LoadGenerator.run(c)
+        await jt808.stop()
+        await gt06.stop()
+        #expect(report.parts.map(\.proto) == [.jt808, .gt06])
+        #expect(report.parts.allSatisfy { $0.devices == 2 && $0.counters.acked == $0.counters.recorded })
+        #expect(jt808.fixes.allSatisfy { $0.device.rawValue.count == 12 })
+        #expect(gt06.fixes.allSatisfy { $0.device.rawValue.count == 15 })
+        #expect(jt808.fixes.count + gt06.fixes.count == report.total.recorded)
+    }
+
+    /// The crash test's situation: the server dies mid-run and comes back on the same port.
+    @Test func aRestartedServerGetsEverythingUnackedAgain() async throws {
+        var options = AckServer.Options()
+        options.record = true
+        let first = try await AckServer.start(.teltonika, transport: .tcp, options: options)
+        let port = first.port
+        let path = Self.ledgerPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var c = LoadConfiguration(
+            devices: 4, rateHz: 10, durationSeconds: 3, protocols: [.teltonika],
+            target: LoadTarget(transport: .tcp, host: "127.0.0.1", port: port))
+        c.ledgerPath = path
+        c.eventLoops = 2
+        c.sendPeriodMs = 200
+        c.ackTimeoutMs = 500
+        c.drainSeconds = 8
+        async let run = LoadGenerator.run(c)
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        await first.stop()
+        // The listener is gone; its connections are closed by hand, as a killed process's would be.
+        await first.closeConnections()
+        try await Task.sleep(nanoseconds: 700_000_000)
+        let second = try await AckServer.start(.teltonika, transport: .tcp, port: port, options: options)
+        let report = try await run
+        await second.stop()
+        let t = report.total
+        #expect(t.acked == t.recorded && t.unacked == 0, "\(report.lines())")
+        #expect(t.disconnects >= 4 && t.connectFailures > 0)
+        let ledger = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        let stored = Set(Self.stored(first) + Self.stored(second))
+        #expect(ledger.count == t.acked && Set(ledger).count == t.acked)
+        #expect(Set(ledger).isSubset(of: stored), "every acked fix reached a server")
     }
 
     @Test func aRefusedDeviceIsCountedRejected() async throws {

@@ -74,7 +74,8 @@ struct FixQueue {
         if head == storage.count {
             storage.removeAll(keepingCapacity: storage.capacity <= 1024)
             head = 0
-        } else if head >= 4096 && head * 2 >= storage.count {
+        } else if head >= 32 && head * 2 >= storage.count {
+            // Amortised O(1): at most as many fixes move as were popped since the last compaction.
             storage.removeFirst(head)
             head = 0
         }

@@ -48,7 +48,7 @@ extension LoadShard {
     /// `connectionsPerSourceAddress` devices each (the server caps connections per IP).
     func sourceAddress(_ i: Int) -> SocketAddress? {
         let c = plan.configuration
-        guard c.target.isIPv4Loopback, case .v4 = plan.targetAddress else { return nil }
+        guard c.target.isIPv4Loopback, case .v4 = plan.address(dev[i].proto) else { return nil }
         let n = 2 + dev[i].globalIndex / c.connectionsPerSourceAddress
         return try? SocketAddress(ipAddress: "127.\(n >> 16 & 0xFF).\(n >> 8 & 0xFF).\(n & 0xFF)", port: 0)
     }
@@ -61,6 +61,8 @@ extension LoadShard {
         var bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(timeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // Replies are a few bytes: one read per wake-up, not a second one that finds nothing.
+            .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { [self] channel in
                 let handler = TCPDeviceHandler(
                     shard: self, device: i, generation: generation, allocator: channel.allocator)
@@ -70,7 +72,7 @@ extension LoadShard {
                 }
             }
         if let source = sourceAddress(i) { bootstrap = bootstrap.bind(to: source) }
-        bootstrap.connect(to: plan.targetAddress).whenComplete { [self] result in
+        bootstrap.connect(to: plan.address(dev[i].proto)).whenComplete { [self] result in
             let now = self.plan.nowUs()
             guard self.dev[i].generation == generation, self.dev[i].link == .connecting else {
                 if case .success(let channel) = result { channel.close(promise: nil) }
@@ -125,9 +127,13 @@ extension LoadShard {
     func tcpRead(_ i: Int, _ generation: UInt32, _ buffer: ByteBuffer) {
         guard dev[i].generation == generation, readers[i] != nil else { return }
         let now = plan.nowUs()
+        // A reply can log in again (JT/T 808), which resets the reader: collect first, then handle.
         var replies: [Reply] = []
+        swap(&replies, &replyScratch)
+        replies.removeAll(keepingCapacity: true)
         readers[i]!.read(buffer.readableBytesView) { replies.append($0) }
         for reply in replies where dev[i].generation == generation { handle(i, reply, now) }
+        swap(&replies, &replyScratch)
     }
 
     func handle(_ i: Int, _ reply: Reply, _ now: Int64) {

@@ -21,6 +21,9 @@ final class UDPSocket {
         ends.reserveCapacity(1024)
     }
 
+    /// Bytes written this tick.
+    var pendingBytes: Int { out.readableBytes }
+
     /// Appends one datagram written by `body`.
     @inline(__always)
     func datagram(_ body: (inout ByteBuffer) -> Void) {
@@ -104,9 +107,10 @@ final class UDPHandler: ChannelInboundHandler {
 }
 
 extension LoadShard {
-    /// Binds and connects this shard's UDP sockets.
-    func openUDP(sockets count: Int) -> EventLoopFuture<Void> {
-        let futures = (0..<count).map { s -> EventLoopFuture<Void> in
+    /// Binds this shard's UDP sockets, `socketsPerAddress` connected to each server address.
+    func openUDP(socketsPerAddress: Int) -> EventLoopFuture<Void> {
+        let addresses = plan.distinctAddresses
+        let futures = (0..<(addresses.count * socketsPerAddress)).map { s -> EventLoopFuture<Void> in
             let socket = UDPSocket(allocator: ByteBufferAllocator())
             udp.append(socket)
             return DatagramBootstrap(group: loop)
@@ -120,7 +124,7 @@ extension LoadShard {
                         try channel.pipeline.syncOperations.addHandler(handler)
                     }
                 }
-                .connect(to: plan.targetAddress)
+                .connect(to: addresses[s / socketsPerAddress])
                 .map { _ in }
         }
         return EventLoopFuture.andAllSucceed(futures, on: loop)

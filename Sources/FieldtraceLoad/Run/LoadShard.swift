@@ -25,6 +25,7 @@ final class LoadShard: @unchecked Sendable {
     var latency = [LatencyHistogram](repeating: LatencyHistogram(), count: LoadProtocol.allCases.count)
     var ledger: LedgerBuffer
     var jt808 = JT808Frames()
+    var replyScratch: [Reply] = []
     var rng: SeededRandom
     /// Devices still recording, and fixes recorded but not yet acked or given up.
     var recordingDevices: Int
@@ -67,9 +68,19 @@ final class LoadShard: @unchecked Sendable {
     /// Starts ticking; `tick` is the scheduling granularity.
     func start(_ plan: RunPlan, tick: TimeAmount) {
         self.plan = plan
+        // TCP connections open over a ramp (10,000 a second, at most 10 s) instead of all at once:
+        // a burst of SYNs beyond the server's accept backlog would be retried only after 1 s.
+        let n = Int64(plan.configuration.devices)
+        let rampUs = min(10_000_000, n * 100)
         for i in 0..<dev.count {
             if dev[i].fixCount == 0 { recordingDevices -= 1 }
-            if !isTCP { dev[i].link = .ready }
+            if isTCP {
+                let k = Int64(dev[i].globalIndex - plan.configuration.firstDevice)
+                dev[i].retryAtUs = rampUs * k / max(1, n)
+                wake[i] = min(wake[i], dev[i].retryAtUs)
+            } else {
+                dev[i].link = .ready
+            }
         }
         task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: tick) { [self] _ in self.tick() }
     }
@@ -164,13 +175,34 @@ final class LoadShard: @unchecked Sendable {
             ? dev[i].phaseUs + Int64(dev[i].nextFix) * plan.intervalUs : Int64.max
     }
 
+    func fixUs(_ i: Int, _ k: Int) -> Int64 { dev[i].phaseUs + Int64(k) * plan.intervalUs }
+
+    /// When the device's next recorded fix can change what it sends. Fixes are recorded lazily
+    /// (at the next service, ack or login): a device waiting for an ack, or filling a Teltonika
+    /// packet, is not woken for every fix. Its last fix always wakes it, so recording completes.
+    func fixWake(_ i: Int, _ now: Int64) -> Int64 {
+        let d = dev[i]
+        guard d.nextFix < d.fixCount else { return Int64.max }
+        let last = fixUs(i, d.fixCount - 1)
+        guard d.link == .ready, d.inFlight == nil else { return last }
+        guard d.proto == .teltonika else { return fixUs(i, d.nextFix) }
+        let missing = plan.configuration.recordsPerFrame(.teltonika) - d.live.count - d.backlog.count
+        let full = missing > 0 ? fixUs(i, min(d.nextFix + missing - 1, d.fixCount - 1)) : now
+        let due =
+            d.sendDueUs(startMs: plan.startMs, sendPeriodUs: plan.sendPeriodUs)
+            ?? fixUs(i, d.nextFix) + plan.sendPeriodUs
+        return min(full, due, last)
+    }
+
     /// The earliest time the device needs service again.
     func nextWake(_ i: Int, _ now: Int64) -> Int64 {
-        var w = nextFixUs(i)
+        var w = fixWake(i, now)
         if let offline = dev[i].offline, offline.lowerBound > now { w = min(w, offline.lowerBound) }
         switch dev[i].link {
         case .down:
-            if dev[i].outstanding > 0 { w = min(w, max(dev[i].retryAtUs, now + 1)) }
+            if dev[i].outstanding > 0 || dev[i].nextFix < dev[i].fixCount {
+                w = min(w, max(dev[i].retryAtUs, now + 1))
+            }
         case .login:
             w = min(w, dev[i].loginSentUs + plan.ackTimeoutUs + 1)
         case .ready:
@@ -250,6 +282,8 @@ final class LoadShard: @unchecked Sendable {
             handler.send(buffer)
         } else {
             let s = dev[i].udpSocket
+            let before = udp[s].pendingBytes
+            defer { counters[p].bytesSent += udp[s].pendingBytes - before }
             for fix in dev[i].live.prefix(live) {
                 udp[s].datagram { buffer in
                     buffer.writeBytes(dev[i].prefix)
@@ -284,6 +318,7 @@ final class LoadShard: @unchecked Sendable {
         dev[i].live.removeFirst(f.live)
         counters[p].acked += f.fixes
         complete(i)
+        record(i, now)
         sendNext(i, now)
         wake[i] = nextWake(i, now)
     }
@@ -318,6 +353,7 @@ final class LoadShard: @unchecked Sendable {
         dev[i].link = .ready
         dev[i].failedLogins = 0
         dev[i].backoffUs = 0
+        record(i, now)
         if dev[i].inFlight != nil {
             transmit(i, now)
         } else if dev[i].proto == .nmea {

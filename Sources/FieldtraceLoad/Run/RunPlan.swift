@@ -9,7 +9,8 @@ import NIOCore
 /// The facts of one run every shard shares, fixed when the run starts.
 struct RunPlan: Sendable {
     let configuration: LoadConfiguration
-    let targetAddress: SocketAddress
+    /// The server address of each protocol, by `LoadProtocol.ordinal` (nil: not in this run).
+    let addresses: [SocketAddress?]
     let intervalUs: Int64
     let durationUs: Int64
     let drainUs: Int64
@@ -22,9 +23,9 @@ struct RunPlan: Sendable {
     /// Monotonic clock (ns) at the run's start: the schedule runs on it, immune to clock steps.
     var startNs: UInt64 = 0
 
-    init(_ c: LoadConfiguration, targetAddress: SocketAddress) {
+    init(_ c: LoadConfiguration, addresses: [SocketAddress?]) {
         configuration = c
-        self.targetAddress = targetAddress
+        self.addresses = addresses
         intervalUs = c.intervalMicroseconds
         durationUs = Int64(c.durationSeconds * 1_000_000)
         drainUs = Int64(c.drainSeconds * 1_000_000)
@@ -33,6 +34,15 @@ struct RunPlan: Sendable {
         let duration = Int(c.durationSeconds.rounded(.up)) + 1
         trackPeriodSeconds =
             c.trackPeriodSeconds ?? min(duration, max(60, 20_000_000 / max(1, c.devices)))
+    }
+
+    func address(_ p: LoadProtocol) -> SocketAddress { addresses[p.ordinal]! }
+
+    /// The distinct addresses in use, in order of first use: UDP sockets are connected to one each.
+    var distinctAddresses: [SocketAddress] {
+        var out: [SocketAddress] = []
+        for p in configuration.protocols where !out.contains(address(p)) { out.append(address(p)) }
+        return out
     }
 
     /// µs since the run's start (negative before it).
