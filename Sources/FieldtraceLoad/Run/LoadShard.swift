@@ -30,6 +30,8 @@ final class LoadShard: @unchecked Sendable {
     /// Devices still recording, and fixes recorded but not yet acked or given up.
     var recordingDevices: Int
     var outstanding = 0
+    /// This shard's share of `maxBufferedFixes`.
+    let bufferCap: Int
     var task: RepeatedTask?
     var isFinished = false
     let finished: EventLoopPromise<Void>
@@ -46,6 +48,7 @@ final class LoadShard: @unchecked Sendable {
         self.ledger = LedgerBuffer(file: ledger)
         rng = SeededRandom(seed: plan.configuration.seed &+ UInt64(index) &* 0x9E37)
         recordingDevices = devices.count
+        bufferCap = max(1, plan.configuration.maxBufferedFixes * devices.count / max(1, plan.configuration.devices))
         finished = loop.makePromise()
     }
 
@@ -112,6 +115,10 @@ final class LoadShard: @unchecked Sendable {
             counters[p.ordinal].recorded += 1
             guard dev[i].link != .refused else {
                 counters[p.ordinal].rejected += 1
+                continue
+            }
+            guard outstanding < bufferCap else {
+                counters[p.ordinal].dropped += 1
                 continue
             }
             var timeMs = plan.startMs + tUs / 1000
