@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FieldtraceTestSupport", targets: ["FieldtraceTestSupport"]),
         .library(name: "FieldtraceAnalytics", targets: ["FieldtraceAnalytics"]),
         .library(name: "FieldtraceStore", targets: ["FieldtraceStore"]),
+        .library(name: "FieldtraceIngest", targets: ["FieldtraceIngest"]),
         .library(name: "FieldtraceLoad", targets: ["FieldtraceLoad"]),
         .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
     ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(name: "FieldtraceCore"),
@@ -35,6 +37,13 @@ let package = Package(
             name: "FieldtraceStore",
             dependencies: [
                 "FieldtraceCore", "FieldtraceAnalytics", "CLZ4", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "FieldtraceIngest",
+            dependencies: [
+                "FieldtraceCore", "FieldtraceWire", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -60,6 +69,13 @@ let package = Package(
         .testTarget(name: "FieldtraceAnalyticsTests", dependencies: ["FieldtraceAnalytics", "FieldtraceTestSupport"]),
         .testTarget(name: "FieldtraceStoreTests", dependencies: ["FieldtraceStore", "FieldtraceTestSupport"]),
         .testTarget(name: "FieldtraceTestSupportTests", dependencies: ["FieldtraceTestSupport"]),
+        .testTarget(
+            name: "FieldtraceIngestTests",
+            dependencies: [
+                "FieldtraceIngest", "FieldtraceTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "FieldtraceLoadTests",
             dependencies: [

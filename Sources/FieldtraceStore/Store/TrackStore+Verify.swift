@@ -75,7 +75,7 @@ extension TrackStore {
             let file = try fs.open(walDirectory + "/" + name, create: false)
             let bytes = try file.read(at: 0, count: try file.size())
             file.close()
-            try bytes.withUnsafeBytes { raw in
+            bytes.withUnsafeBytes { raw in
                 var offset = 0
                 while offset < raw.count {
                     guard
