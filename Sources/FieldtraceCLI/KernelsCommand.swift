@@ -53,15 +53,15 @@ struct KernelsCommand: ParsableCommand {
             report("simplify-tdtr-\(Int(tolerance))m", n, tdtr, "kept=\(keptCount)")
         }
 
+        // Sanity filter included: filterpy's peer runs every fix through its gate.
         var smoother = RTSSmoother()
         var estimates: [KalmanEstimate] = []
-        let cleaned = tracks.map { SanityFilter.filter($0).map(\.fix) }
         let online = best {
-            for track in cleaned { estimates = KalmanTracker.filter(track) }
+            for track in tracks { estimates = KalmanTracker.filter(SanityFilter.filter(track).map(\.fix)) }
         }
         report("kalman-online", n, online, "")
         let rts = best {
-            for track in cleaned { smoother.smooth(track, into: &estimates) }
+            for track in tracks { smoother.smooth(SanityFilter.filter(track).map(\.fix), into: &estimates) }
         }
         report("kalman-rts", n, rts, "")
 
