@@ -314,6 +314,18 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
         if let failure { throw failure }
     }
 
+    /// Returns once every shard has handled everything sent to it before and written its events.
+    package func barrier() async {
+        for shard in shards { await withCheckedContinuation { shard.worker.enqueueControl(.barrier($0)) } }
+    }
+
+    /// Stops every thread without draining or sealing: what a crash leaves (for tests).
+    package func halt() {
+        life.withLock { $0.phase = .stopped }
+        for shard in shards { shard.worker.stop() }
+        maintenance.stop()
+    }
+
     // MARK: Metrics
 
     /// Counters and gauges now.

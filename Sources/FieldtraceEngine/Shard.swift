@@ -11,6 +11,8 @@ enum ShardMessage: Sendable {
     case load([DeviceID], nowMs: Int64)
     /// Release every held fix, run pending re-analyses, write events and progress, then resume.
     case drain(nowMs: Int64, CheckedContinuation<Void, Never>)
+    /// Write pending events, then resume: everything sent before has been handled.
+    case barrier(CheckedContinuation<Void, Never>)
 }
 
 /// The devices of one shard and their analysis, owned by one thread: no lock is taken on the
@@ -63,6 +65,9 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
                 }
             case .drain(let now, let continuation):
                 guarded { try drain(nowMs: now) }
+                continuation.resume()
+            case .barrier(let continuation):
+                guarded { try flushEvents() }
                 continuation.resume()
             }
         }

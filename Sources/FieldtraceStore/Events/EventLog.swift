@@ -187,6 +187,13 @@ public final class EventLog: Sendable {
         }
     }
 
+    /// Deletes events (tests: what a crash before their write would have left).
+    package func remove(ids: [Int64]) throws {
+        try catalog.pool.write { db in
+            for id in ids { try db.execute(sql: "DELETE FROM events WHERE id = ?", arguments: [id]) }
+        }
+    }
+
     static func event(_ row: Row) throws -> LoggedEvent {
         guard let text = row["device"] as String?, let device = DeviceID(text) else {
             throw CatalogError.corrupt("event row \(row)")
