@@ -12,7 +12,7 @@ struct Fieldtrace: AsyncParsableCommand {
         abstract: "GPS telemetry engine for field-workforce management.",
         subcommands: [
             DecodeCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, StatsCommand.self,
-            SimulateCommand.self, SmoothCommand.self, SimplifyCommand.self,
+            SimulateCommand.self, AnalyzeCommand.self, EvalCommand.self, SmoothCommand.self, SimplifyCommand.self,
         ]
     )
 

@@ -39,7 +39,7 @@ extension AnalyticsEvent {
     /// The key the subject is printed under.
     public var subjectKey: String {
         if kind.rawValue.hasPrefix("geofence.") { return "fence" }
-        if kind.rawValue.hasPrefix("deviation.") { return "route" }
+        if kind.rawValue.hasPrefix("deviation.") || kind.rawValue.hasPrefix("route.") { return "route" }
         return "subject"
     }
 

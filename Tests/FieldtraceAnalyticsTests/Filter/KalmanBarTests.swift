@@ -26,10 +26,10 @@ import Testing
         var days: [Day] = []
         for seed in [1, 2, 3] as [UInt64] {
             for walking in [false, true] {
-                var options = SyntheticTrack.Options()
+                var options = FilterSyntheticTrack.Options()
                 options.walking = walking
                 options.outlierProbability = 0.01
-                let track = SyntheticTrack.make(seed: seed, options)
+                let track = FilterSyntheticTrack.make(seed: seed, options)
                 days.append(
                     Day(
                         name: walking ? "synthetic-walk" : "synthetic-drive", seed: seed, fixes: track.fixes,

@@ -278,7 +278,7 @@ import Testing
     }
 
     @Test func onlineAndBatchAgree() {
-        let track = SyntheticTrack.make(seed: 4, .init(seconds: 5_000))
+        let track = FilterSyntheticTrack.make(seed: 4, .init(seconds: 5_000))
         var tracker = KalmanTracker()
         let online = track.fixes.map { tracker.process($0) }
         #expect(online == KalmanTracker.filter(track.fixes))

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func smoothingBeatsFilteringOnADrive() {
-        let track = SyntheticTrack.make(seed: 21, .init(seconds: 20_000))
+        let track = FilterSyntheticTrack.make(seed: 21, .init(seconds: 20_000))
         for configuration in [KalmanTracker.Configuration(), Self.positionOnly] {
             let online = KalmanTracker.filter(track.fixes, configuration: configuration)
             let smoothed = RTSSmoother.smooth(track.fixes, configuration: configuration)
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func theLastFixOfASegmentIsTheFilteredOneAndSigmasShrink() {
-        let track = SyntheticTrack.make(seed: 22, .init(seconds: 3_000))
+        let track = FilterSyntheticTrack.make(seed: 22, .init(seconds: 3_000))
         let online = KalmanTracker.filter(track.fixes)
         let smoothed = RTSSmoother.smooth(track.fixes)
         let last = track.fixes.count - 1
@@ -91,8 +91,8 @@ import Testing
     }
 
     @Test func aReusedSmootherGivesFreshResults() {
-        let long = SyntheticTrack.make(seed: 23, .init(seconds: 4_000)).fixes
-        let short = SyntheticTrack.make(seed: 24, .init(seconds: 1_000)).fixes
+        let long = FilterSyntheticTrack.make(seed: 23, .init(seconds: 4_000)).fixes
+        let short = FilterSyntheticTrack.make(seed: 24, .init(seconds: 1_000)).fixes
         var smoother = RTSSmoother()
         var out: [KalmanEstimate] = []
         smoother.smooth(long, into: &out)

@@ -137,12 +137,12 @@ import Testing
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
     func honestNoiseIsNeverFlaggedAndBigJumpsAlwaysAre(seed: UInt64) {
         for walking in [false, true] {
-            var options = SyntheticTrack.Options()
+            var options = FilterSyntheticTrack.Options()
             options.seconds = 20_000
             options.walking = walking
             options.outlierMinM = 150
             options.outlierMaxM = 300
-            let track = SyntheticTrack.make(seed: seed, options)
+            let track = FilterSyntheticTrack.make(seed: seed, options)
             let outliers = Set(track.outlierIndices)
             #expect(outliers.count > 50)
             let reasons = Self.reasons(track.fixes)
@@ -154,7 +154,7 @@ import Testing
     }
 
     @Test func batchAndOnlineGiveTheSameVerdicts() {
-        let track = SyntheticTrack.make(seed: 9, .init(seconds: 3_000))
+        let track = FilterSyntheticTrack.make(seed: 9, .init(seconds: 3_000))
         var filter = SanityFilter()
         let online = track.fixes.map { filter.process($0) }
         #expect(online == SanityFilter.filter(track.fixes))

@@ -7,7 +7,7 @@ import Foundation
 /// straight legs joined by right-angle turns, traffic-light waits and stops, sampled every
 /// `intervalSeconds`, with white Gaussian noise (per-axis sigma `noiseSigmaM`, by default a
 /// horizontal RMS of 5 m) and isolated multipath outliers.
-struct SyntheticTrack {
+struct FilterSyntheticTrack {
     var fixes: [Fix] = []
     /// True position of `fixes[i]`, degrees.
     var truth: [(latitude: Double, longitude: Double)] = []
@@ -35,7 +35,7 @@ struct SyntheticTrack {
         var startMs: Int64 = 1_764_374_400_000
     }
 
-    static func make(seed: UInt64, _ options: Options = .init()) -> SyntheticTrack {
+    static func make(seed: UInt64, _ options: Options = .init()) -> FilterSyntheticTrack {
         var rng = SeededRandom(seed: seed)
         func uniform() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
         func gaussian() -> Double {
@@ -44,7 +44,7 @@ struct SyntheticTrack {
         }
         let plane = LocalTangentPlane(originLatitude: options.latitude, originLongitude: options.longitude)
         let device = DeviceID("synthetic")!
-        var track = SyntheticTrack()
+        var track = FilterSyntheticTrack()
         var east = 0.0
         var north = 0.0
         var heading = Double(Int(uniform() * 4)) * Double.pi / 2
