@@ -111,7 +111,12 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
     // MARK: Accept
 
     public func accept(_ batch: [Fix]) async throws -> FixReceipt {
-        try enter()
+        do {
+            try enter()
+        } catch {
+            counters.batchesFailed.add(1, ordering: .relaxed)
+            throw error
+        }
         defer { leave() }
         do {
             return try await admit(batch)

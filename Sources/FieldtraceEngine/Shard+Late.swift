@@ -41,8 +41,8 @@ extension Shard {
         var recomputed: [EmittedEvent] = []
         for fix in fixes where fix.timeMs > run.lastMs && isAnalysable(fix, nowMs: nowMs) {
             run.feed(fix, into: &recomputed)
-            if fix.timeMs - state.ladder.newestValidAtMs >= configuration.snapshotIntervalMs
-                || state.ladder.newestValidAtMs == .min
+            if state.ladder.newestValidAtMs == .min
+                || fix.timeMs - state.ladder.newestValidAtMs >= configuration.snapshotIntervalMs
             {
                 state.ladder.append(
                     AnalysisSnapshot(validAtMs: run.lastMs, analyzer: run.analyzer), newestMs: run.lastMs,

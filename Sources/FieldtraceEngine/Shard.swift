@@ -128,7 +128,8 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
         state.lastSeenMs = nowMs
         for fix in fixes {
             let last = state.run.lastMs
-            let continuesFinished = state.finishedBySilence && fix.timeMs - last <= configuration.sessionGapMs
+            let continuesFinished =
+                state.finishedBySilence && last != .min && fix.timeMs - last <= configuration.sessionGapMs
             if fix.timeMs > last && !continuesFinished {
                 _ = state.hold(fix, nowMs: nowMs)
                 continue

@@ -27,9 +27,12 @@ struct SnapshotLadder<Analyzer: DeviceAnalyzer>: Sendable {
     }
 
     /// Adds a snapshot newer than all, then drops snapshots no late fix can need (all but the
-    /// newest one at or before `newestMs - windowMs`) and thins the rest to `maximum`: it removes
-    /// the inner snapshot whose removal leaves the smallest gap relative to its age, so spacing
-    /// ends up roughly geometric. O(maximum) per call.
+    /// newest one at or before `newestMs - windowMs`, the edge) and thins the rest to `maximum`:
+    /// it removes the snapshot whose removal leaves the smallest gap relative to its age, so
+    /// spacing ends up roughly geometric (ratio about 2 with 12 snapshots over 96 hours). The
+    /// oldest snapshot after the edge is never thinned: it becomes the next edge, so the window
+    /// stays covered and a state from before the window (e.g. the start of the device) is not
+    /// replayed from. O(maximum) per call.
     mutating func append(
         _ snapshot: AnalysisSnapshot<Analyzer>, newestMs: Int64, windowMs: Int64, maximum: Int
     ) {
@@ -43,10 +46,10 @@ struct SnapshotLadder<Analyzer: DeviceAnalyzer>: Sendable {
         if let edge = snapshots.lastIndex(where: { $0.validAtMs <= floor }), edge > 0 {
             snapshots.removeFirst(edge)
         }
-        while snapshots.count > max(2, maximum) {
-            var victim = 1
+        while snapshots.count > max(3, maximum) {
+            var victim = 2
             var best = Double.infinity
-            for i in 1..<(snapshots.count - 1) {
+            for i in 2..<(snapshots.count - 1) {
                 let previous = max(snapshots[i - 1].validAtMs, floor)
                 let gap = Double(snapshots[i + 1].validAtMs - previous)
                 let age = Double(max(1, newestMs - snapshots[i].validAtMs))

@@ -74,7 +74,8 @@ import Testing
         await h.engine.barrier()
         let restored = try h.allEvents().filter { $0.id > lost.last!.id }
         #expect(restored.count == 5 && restored.allSatisfy(\.late), "the lost events are emitted again, late")
-        #expect(restored.map { EngineHarness.contentKey($0.payload) } == lost.map { EngineHarness.contentKey($0.payload) })
+        #expect(
+            restored.map { EngineHarness.contentKey($0.payload) } == lost.map { EngineHarness.contentKey($0.payload) })
         _ = try await EngineAcceptTests.send(Self.batches(rest), to: h)
         try await EngineAcceptTests.finish(h)
         #expect(try h.standingContents(of: device) == EngineHarness.referenceContents(all, device: device))
@@ -86,8 +87,7 @@ import Testing
     @Test func anApproximateRebuildRepeatsNothing() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let (all, first, rest) = Self.track()
-        let device = all[0].device
+        let (_, first, rest) = Self.track()
         let clock = FakeClock(first[0].timeMs)
         var c = EngineHarness.configuration()
         c.rebuildLookbackMs = 30 * 60_000  // far short of the session start

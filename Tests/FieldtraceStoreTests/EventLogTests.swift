@@ -7,7 +7,8 @@ import Testing
 @Suite struct EventLogTests {
     static let device = DeviceID("w1")!
 
-    static func event(_ kind: String, at timeMs: Int64, late: Bool = false, device: DeviceID = device) -> AnalyticsEvent {
+    static func event(_ kind: String, at timeMs: Int64, late: Bool = false, device: DeviceID = device) -> AnalyticsEvent
+    {
         AnalyticsEvent(
             kind: EventKind(kind), device: device, timeMs: timeMs, confirmedAtMs: timeMs + 1000, subject: "site-1",
             late: late, attributes: [.init("duration_s", .int(60))])
@@ -20,9 +21,10 @@ import Testing
         defer { try? store.close() }
         let log = try EventLog(catalog: store.catalog)
         #expect(log.lastID == 0)
-        let new = (0..<25).map {
-            NewEvent(tenant: $0 % 2 == 0 ? "a" : "b", event: Self.event("stop.start", at: Int64($0)), detectedMs: 7,
-                     step: Int64(2 * $0))
+        let new = (0..<25).map { (i: Int) -> NewEvent in
+            let tenant = i % 2 == 0 ? "a" : "b"
+            return NewEvent(
+                tenant: tenant, event: Self.event("stop.start", at: Int64(i)), detectedMs: 7, step: 2 * Int64(i))
         }
         let ids = try log.append(new)
         #expect(ids == Array(1...25) && log.lastID == 25)
@@ -53,7 +55,10 @@ import Testing
             NewEvent(tenant: "t", event: Self.event("d", at: 6, device: other), detectedMs: 0, step: 12),
         ])
         try log.append(
-            [NewEvent(tenant: "t", event: Self.event("correction.retract", at: 5), detectedMs: 0, step: 10, retracts: 2)],
+            [
+                NewEvent(
+                    tenant: "t", event: Self.event("correction.retract", at: 5), detectedMs: 0, step: 10, retracts: 2)
+            ],
             progress: [(Self.device, 40)])
         #expect(try log.standingEvents(device: Self.device, afterStep: 2).map(\.id) == [4])
         #expect(try log.standingEvents(device: Self.device, afterStep: .min).map(\.id) == [1, 4])
