@@ -223,6 +223,15 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
         drained?.resume()
     }
 
+    /// Applies changed profiles (a tenant's fences, routes or configuration): the devices of
+    /// `tenant` (all when nil) are unloaded and load again, asking `profile`, at their next fix.
+    /// The new setup applies from each device's current point on; events already emitted stand
+    /// (a later late-data re-analysis of an earlier window uses the new setup).
+    public func refreshProfiles(tenant: String? = nil) {
+        let now = nowMs()
+        for shard in shards { shard.worker.enqueueControl(.refresh(tenant: tenant, nowMs: now)) }
+    }
+
     // MARK: Time
 
     /// Time-driven work at engine time `nowMs()`: see `tick(nowMs:)`.

@@ -20,9 +20,13 @@ import FieldtraceStore
 /// began before it is seen as beginning there. Its events at or before the device's resume point
 /// (the greatest step of its logged events and of its `engine_progress`) are not emitted again;
 /// later ones are. Late data older than the rebuilt state is beyond the window.
+///
+/// After a profile refresh (fences or routes changed), the device is loaded the second way
+/// whatever its history: the new setup applies from its resume point on, past events stand.
 extension Shard {
     func load(_ device: DeviceID, excluding current: [Fix], nowMs: Int64) throws -> DeviceState<Analyzer> {
         counters.devicesLoaded.add(1, ordering: .relaxed)
+        let wasRefreshed = refreshed.remove(device) != nil
         let profile = self.profile(device)
         let resume = try log.resumePoint(device: device)
         let gap = configuration.sessionGapMs
@@ -67,7 +71,7 @@ extension Shard {
         state.run = run
         state.finishedBySilence = ended
         state.lastSeenMs = lastSeenMs
-        if exact {
+        if exact && !wasRefreshed {
             state.ladder = ladder
             try reconcile(rebuilt, device: device, afterStep: genesis.step, state: state, nowMs: nowMs)
         } else {

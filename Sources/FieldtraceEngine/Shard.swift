@@ -11,6 +11,9 @@ enum ShardMessage: Sendable {
     case load([DeviceID], nowMs: Int64)
     /// Release every held fix, run pending re-analyses, write events and progress, then resume.
     case drain(nowMs: Int64, CheckedContinuation<Void, Never>)
+    /// Devices of `tenant` (all when nil) are unloaded: their next fix loads them with the
+    /// profile asked again, their past events standing.
+    case refresh(tenant: String?, nowMs: Int64)
     /// Write pending events, then resume: everything sent before has been handled.
     case barrier(CheckedContinuation<Void, Never>)
 }
@@ -35,6 +38,8 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
     var pendingProgress: [DeviceID: Int64] = [:]
     var scratch: [EmittedEvent] = []
     var failed = false
+    /// Devices unloaded by a profile refresh: their next load does not revisit past events.
+    var refreshed: Set<DeviceID> = []
 
     init(
         index: Int, configuration: EngineConfiguration, store: TrackStore, log: EventLog,
@@ -66,6 +71,7 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
             case .drain(let now, let continuation):
                 guarded { try drain(nowMs: now) }
                 continuation.resume()
+            case .refresh(let tenant, let now): guarded { try refresh(tenant: tenant, nowMs: now) }
             case .barrier(let continuation):
                 guarded { try flushEvents() }
                 continuation.resume()
@@ -257,6 +263,17 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
         state.run.finish(into: &scratch)
         state.finishedBySilence = true
         emit(scratch, state: state, nowMs: nowMs)
+    }
+
+    private func refresh(tenant: String?, nowMs: Int64) throws {
+        let chosen = devices.filter { tenant == nil || $0.value.tenant == tenant }.map(\.key)
+        for device in chosen {
+            var state = devices.removeValue(forKey: device)!
+            try settle(&state, device: device, nowMs: nowMs)
+            pendingProgress[device] = max(state.run.step, state.progressStep)
+            refreshed.insert(device)
+        }
+        try flushEvents()
     }
 
     private func drain(nowMs: Int64) throws {

@@ -2,6 +2,7 @@ import FieldtraceAnalytics
 import FieldtraceCore
 import FieldtraceStore
 import FieldtraceTestSupport
+import Synchronization
 import Testing
 
 @testable import FieldtraceEngine
@@ -105,6 +106,35 @@ import Testing
         #expect(after.allSatisfy { $0.confirmedMs >= rest[0].timeMs }, "nothing before the restart is emitted again")
         #expect(after.filter { $0.retracts != nil }.isEmpty)
         #expect(!after.isEmpty)
+        try await h.engine.shutdown()
+        try h.store.close()
+    }
+}
+
+@Suite struct ProfileTests {
+    @Test func aRefreshedProfileAppliesFromNowOnAndPastEventsStand() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let (_, first, rest) = RestartTests.track()
+        let spacing = Atomic<Int32>(10_000)
+        let h = try EngineHarness(
+            directory: dir.path, clock: FakeClock(first[0].timeMs), configuration: RestartTests.exactConfiguration(),
+            profile: { _ in
+                DeviceProfile(tenant: "t1", setup: LatitudeLines.Setup(spacingE7: spacing.load(ordering: .relaxed)))
+            })
+        _ = try await EngineAcceptTests.send(RestartTests.batches(first), to: h)
+        await h.engine.barrier()
+        let before = try h.allEvents()
+        spacing.store(1_000, ordering: .relaxed)
+        h.engine.refreshProfiles(tenant: "t1")
+        _ = try await EngineAcceptTests.send(RestartTests.batches(rest), to: h)
+        try await EngineAcceptTests.finish(h)
+        let after = try h.allEvents().filter { $0.id > before.last!.id && $0.step != nil }
+        let crossings = after.filter { $0.kind == LatitudeLines.crossing }
+        #expect(!crossings.isEmpty && crossings.allSatisfy { $0.confirmedMs >= rest[0].timeMs })
+        #expect(crossings.allSatisfy { $0.subject!.count == "band-457600".count }, "the finer bands apply")
+        #expect(after.allSatisfy { $0.retracts == nil }, "past events stand")
+        #expect(h.engine.metrics().devicesLoaded == 2)
         try await h.engine.shutdown()
         try h.store.close()
     }

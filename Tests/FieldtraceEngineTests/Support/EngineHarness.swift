@@ -37,7 +37,10 @@ struct EngineHarness {
 
     init(
         directory: String, clock: FakeClock, configuration: EngineConfiguration = Self.configuration(),
-        storeOptions: StoreOptions = StoreOptions()
+        storeOptions: StoreOptions = StoreOptions(),
+        profile: @escaping @Sendable (DeviceID) -> DeviceProfile<LatitudeLines.Setup> = { _ in
+            DeviceProfile(tenant: "t1", setup: LatitudeLines.Setup())
+        }
     ) throws {
         self.directory = directory
         self.clock = clock
@@ -45,7 +48,7 @@ struct EngineHarness {
         log = try EventLog(catalog: store.catalog)
         engine = Engine(
             store: store, eventLog: log, configuration: configuration, nowMs: { clock.nowMs },
-            profile: { _ in DeviceProfile(tenant: "t1", setup: LatitudeLines.Setup()) })
+            profile: profile)
         engine.start()
     }
 
