@@ -193,7 +193,7 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
 
     private func complete(_ admissions: [(shard: Int, admission: DuplicateFilter.Admission)]) {
         for (index, admission) in admissions where !admission.fresh.isEmpty {
-            filters[index].complete(ticket: admission.ticket, devices: Set(admission.fresh.map(\.device)))
+            filters[index].complete(ticket: admission.ticket, devices: admission.ticketed)
         }
     }
 
