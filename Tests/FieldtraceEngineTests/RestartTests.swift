@@ -85,6 +85,27 @@ import Testing
         try h.store.close()
     }
 
+    @Test func aResendAfterACrashIsAcknowledgedAsADuplicate() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let (_, first, _) = Self.track()
+        let clock = FakeClock(first[0].timeMs)
+        let batches = Self.batches(first)
+        do {
+            let h = try EngineHarness(directory: dir.path, clock: clock)
+            _ = try await EngineAcceptTests.send(batches, to: h)
+            h.engine.halt()  // the acks of the last batches were lost with the process
+            try h.store.close()
+        }
+        let h = try EngineHarness(directory: dir.path, clock: clock)
+        let resent = batches[batches.count - 1] + batches[batches.count - 2]
+        let receipt = try await h.engine.accept(resent)
+        #expect(receipt.accepted == 0 && receipt.duplicates == resent.count)
+        #expect(try h.store.replay(device: first[0].device) == first.map { $0.canonicalized() })
+        try await h.engine.shutdown()
+        try h.store.close()
+    }
+
     @Test func anApproximateRebuildRepeatsNothing() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
