@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FieldtraceStore", targets: ["FieldtraceStore"]),
         .library(name: "FieldtraceIngest", targets: ["FieldtraceIngest"]),
         .library(name: "FieldtraceLoad", targets: ["FieldtraceLoad"]),
+        .library(name: "FieldtraceEngine", targets: ["FieldtraceEngine"]),
         .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
     ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
@@ -53,6 +54,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(name: "FieldtraceEngine", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
         .executableTarget(
             name: "FieldtraceCLI",
             dependencies: [
@@ -83,6 +85,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "FieldtraceEngineTests",
+            dependencies: ["FieldtraceEngine", "FieldtraceStore", "FieldtraceAnalytics", "FieldtraceTestSupport"]
         ),
         .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),
     ] + fuzzTargets.map { .executableTarget(name: $0, dependencies: ["FieldtraceCore", "FieldtraceWire"]) }
