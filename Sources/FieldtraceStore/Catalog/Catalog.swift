@@ -57,7 +57,8 @@ public struct SegmentEntry: Sendable, Hashable {
     }
 }
 
-/// The SQLite catalog (`catalog.sqlite`, WAL mode): devices, segments, store state, retention.
+/// The SQLite catalog (`catalog.sqlite`, WAL mode): devices, segments, store state, retention,
+/// the event log (`EventLog`).
 /// Migrations are append-only: a released migration is never edited, only followed.
 public final class Catalog: Sendable {
     let pool: DatabasePool
@@ -114,6 +115,33 @@ public final class Catalog: Sendable {
             // Packs that held an erased device's bytes and must be rewritten without them. Written
             // in the erasure's transaction, so a crash before the rewrite does not forget them.
             try db.execute(sql: "CREATE TABLE pending_scrubs (file TEXT PRIMARY KEY NOT NULL);")
+        }
+        migrator.registerMigration("v4: events") { db in
+            // The event log (see `EventLog`). `step` orders a device's analysis events (2 x the fix
+            // time whose processing emitted it, + 1 when emitted at the end of a session); NULL for
+            // connectivity events. `retracts` is set on a correction: the id of the event it
+            // withdraws. `engine_progress` is the analysis step each device's events are complete to.
+            try db.execute(
+                sql: """
+                    CREATE TABLE events (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        tenant TEXT NOT NULL,
+                        device TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        time_ms INTEGER NOT NULL,
+                        confirmed_ms INTEGER NOT NULL,
+                        detected_ms INTEGER NOT NULL,
+                        subject TEXT,
+                        late INTEGER NOT NULL,
+                        payload TEXT NOT NULL,
+                        step INTEGER,
+                        retracts INTEGER
+                    );
+                    CREATE INDEX events_by_device_step ON events(device, step);
+                    CREATE INDEX events_by_tenant ON events(tenant, id);
+                    CREATE INDEX events_by_retracted ON events(retracts) WHERE retracts IS NOT NULL;
+                    CREATE TABLE engine_progress (device TEXT PRIMARY KEY NOT NULL, step INTEGER NOT NULL);
+                    """)
         }
         return migrator
     }

@@ -1,0 +1,197 @@
+import FieldtraceCore
+import Synchronization
+
+/// Recognises resent fixes before they are stored, for the devices of one shard.
+///
+/// Per device: the newest fix time seen and a ring of the last `duplicateWindowFixes` fix
+/// times accepted (O(1) for in-order fixes, a scan of the ring otherwise). Guarded by one mutex
+/// per shard, held for O(batch) work; the analysis never takes it.
+///
+/// A resend must not be acknowledged before the copy it duplicates is durable: every batch
+/// holds a ticket on its devices until its append returns, and a batch that found duplicates
+/// on a device with tickets in flight waits for them (`waitUntilSettled`) before it returns.
+final class DuplicateFilter: Sendable {
+    struct Entry {
+        var newestMs: Int64 = .min
+        var ring: [Int64] = []
+        var ringNext = 0
+        var inFlight: [UInt64] = []
+        /// Engine time of the last append of a fix of this device.
+        var lastAppendMs: Int64
+        /// Engine time of the first append not yet sealed into segments by `sealDue`.
+        var bufferedSinceMs: Int64?
+
+        func contains(_ timeMs: Int64) -> Bool {
+            timeMs <= newestMs && ring.contains(timeMs)
+        }
+
+        mutating func insert(_ timeMs: Int64, capacity: Int) {
+            if ring.count < capacity {
+                ring.append(timeMs)
+            } else {
+                ring[ringNext] = timeMs
+                ringNext = (ringNext + 1) % capacity
+            }
+            newestMs = max(newestMs, timeMs)
+        }
+    }
+
+    struct Waiter {
+        var device: DeviceID
+        var ticket: UInt64
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    struct State {
+        var entries: [DeviceID: Entry] = [:]
+        var nextTicket: UInt64 = 0
+        var waiters: [Waiter] = []
+        var failure: EngineError?
+    }
+
+    /// What `admit` decided for a batch.
+    struct Admission {
+        var fresh: [Fix] = []
+        var duplicates = 0
+        /// Held on the devices of `fresh` until `complete`.
+        var ticket: UInt64 = 0
+        /// Devices whose earlier copies are still being appended, with the newest ticket to wait for.
+        var waits: [(device: DeviceID, ticket: UInt64)] = []
+    }
+
+    private let state = Mutex(State())
+    let capacity: Int
+
+    init(capacity: Int) {
+        precondition(capacity >= 1)
+        self.capacity = capacity
+    }
+
+    /// Devices of `fixes` that have no entry yet: seed them (`seed`) before `admit`.
+    func unknownDevices(in fixes: [Fix]) -> [DeviceID] {
+        state.withLock { s in
+            var unknown: [DeviceID] = []
+            for fix in fixes where s.entries[fix.device] == nil && !unknown.contains(fix.device) {
+                unknown.append(fix.device)
+            }
+            return unknown
+        }
+    }
+
+    /// Adds entries for devices seen for the first time, from their stored recent fix times.
+    func seed(_ seeds: [(device: DeviceID, times: [Int64], newestMs: Int64?)], nowMs: Int64) {
+        state.withLock { s in
+            for seed in seeds where s.entries[seed.device] == nil {
+                var entry = Entry(lastAppendMs: nowMs)
+                for time in seed.times.suffix(capacity) { entry.insert(time, capacity: capacity) }
+                if let newest = seed.newestMs { entry.newestMs = max(entry.newestMs, newest) }
+                s.entries[seed.device] = entry
+            }
+        }
+    }
+
+    /// Splits `fixes` into fresh ones (recorded as seen, under a new ticket) and duplicates.
+    /// Devices without an entry get an empty one.
+    func admit(_ fixes: [Fix], nowMs: Int64) throws(EngineError) -> Admission {
+        try state.withLock { (s) throws(EngineError) -> Admission in
+            if let failure = s.failure { throw failure }
+            s.nextTicket += 1
+            var admission = Admission(ticket: s.nextTicket)
+            admission.fresh.reserveCapacity(fixes.count)
+            var i = 0
+            while i < fixes.count {
+                // Runs of one device (most batches are one run) share a dictionary lookup.
+                let device = fixes[i].device
+                var entry = s.entries.removeValue(forKey: device) ?? Entry(lastAppendMs: nowMs)
+                while i < fixes.count && fixes[i].device == device {
+                    let fix = fixes[i]
+                    i += 1
+                    if entry.contains(fix.timeMs) {
+                        admission.duplicates += 1
+                        if let other = entry.inFlight.last(where: { $0 != admission.ticket }),
+                            !admission.waits.contains(where: { $0.device == device })
+                        {
+                            admission.waits.append((device, other))
+                        }
+                        continue
+                    }
+                    entry.insert(fix.timeMs, capacity: capacity)
+                    admission.fresh.append(fix)
+                    if entry.inFlight.last != admission.ticket { entry.inFlight.append(admission.ticket) }
+                    entry.lastAppendMs = nowMs
+                    if entry.bufferedSinceMs == nil { entry.bufferedSinceMs = nowMs }
+                }
+                s.entries[device] = entry
+            }
+            return admission
+        }
+    }
+
+    /// The batch holding `ticket` is durable (or failed): releases it from `devices` and wakes
+    /// the batches waiting for it.
+    func complete(ticket: UInt64, devices: Set<DeviceID>) {
+        let ready = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
+            for device in devices { s.entries[device]?.inFlight.removeAll { $0 == ticket } }
+            var ready: [CheckedContinuation<Void, any Error>] = []
+            s.waiters.removeAll { waiter in
+                let pending = s.entries[waiter.device]?.inFlight.contains { $0 <= waiter.ticket } ?? false
+                if !pending { ready.append(waiter.continuation) }
+                return !pending
+            }
+            return ready
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    /// Returns once no batch with a ticket up to `ticket` is in flight on `device`.
+    func waitUntilSettled(device: DeviceID, ticket: UInt64) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let outcome = state.withLock { s -> Result<Bool, EngineError> in
+                if let failure = s.failure { return .failure(failure) }
+                let pending = s.entries[device]?.inFlight.contains { $0 <= ticket } ?? false
+                if pending { s.waiters.append(Waiter(device: device, ticket: ticket, continuation: continuation)) }
+                return .success(pending)
+            }
+            switch outcome {
+            case .failure(let error): continuation.resume(throwing: error)
+            case .success(let pending): if !pending { continuation.resume() }
+            }
+        }
+    }
+
+    /// The engine stopped: every waiter and every later `admit` throws `error`.
+    func fail(_ error: EngineError) {
+        let waiters = state.withLock { s -> [Waiter] in
+            if s.failure == nil { s.failure = error }
+            defer { s.waiters.removeAll() }
+            return s.waiters
+        }
+        for waiter in waiters { waiter.continuation.resume(throwing: error) }
+    }
+
+    /// Devices whose buffered fixes should be sealed now (idle for `idleMs`, or buffered for
+    /// `maxAgeMs`), marked sealed; and entries idle for `evictAfterMs` dropped.
+    func sealDue(nowMs: Int64, idleMs: Int64, maxAgeMs: Int64, evictAfterMs: Int64) -> (seal: [DeviceID], evicted: Int)
+    {
+        state.withLock { s in
+            var seal: [DeviceID] = []
+            var evict: [DeviceID] = []
+            for (device, entry) in s.entries {
+                if let since = entry.bufferedSinceMs, nowMs - entry.lastAppendMs >= idleMs || nowMs - since >= maxAgeMs
+                {
+                    seal.append(device)
+                }
+                if nowMs - entry.lastAppendMs >= evictAfterMs && entry.inFlight.isEmpty && entry.bufferedSinceMs == nil
+                {
+                    evict.append(device)
+                }
+            }
+            for device in seal { s.entries[device]?.bufferedSinceMs = nil }
+            for device in evict { s.entries.removeValue(forKey: device) }
+            return (seal, evict.count)
+        }
+    }
+
+    /// Devices remembered (a gauge).
+    var deviceCount: Int { state.withLock { $0.entries.count } }
+}
