@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FieldtraceStore", targets: ["FieldtraceStore"]),
         .library(name: "FieldtraceIngest", targets: ["FieldtraceIngest"]),
         .library(name: "FieldtraceEngine", targets: ["FieldtraceEngine"]),
+        .library(name: "FieldtraceLoad", targets: ["FieldtraceLoad"]),
         .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
     ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
@@ -47,10 +48,17 @@ let package = Package(
             ]
         ),
         .target(name: "FieldtraceEngine", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
+        .target(
+            name: "FieldtraceLoad",
+            dependencies: [
+                "FieldtraceCore", "FieldtraceWire", "FieldtraceTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "FieldtraceCLI",
             dependencies: [
-                "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport",
+                "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport", "FieldtraceLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +81,13 @@ let package = Package(
         .testTarget(
             name: "FieldtraceEngineTests",
             dependencies: ["FieldtraceEngine", "FieldtraceStore", "FieldtraceAnalytics", "FieldtraceTestSupport"]
+        ),
+        .testTarget(
+            name: "FieldtraceLoadTests",
+            dependencies: [
+                "FieldtraceLoad", "FieldtraceWire", "FieldtraceTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),
     ] + fuzzTargets.map { .executableTarget(name: $0, dependencies: ["FieldtraceCore", "FieldtraceWire"]) }
