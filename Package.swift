@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "FieldtraceCore"),
@@ -59,7 +60,11 @@ let package = Package(
             name: "FieldtraceCLI",
             dependencies: [
                 "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport", "FieldtraceLoad",
+                "FieldtraceIngest", "FieldtraceEngine", "FieldtraceAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "FieldtraceCoreTests", dependencies: ["FieldtraceCore", "FieldtraceTestSupport"]),
