@@ -19,13 +19,14 @@ import Testing
         let ports: [String: Int]
         let stderr: Pipe
 
-        static func start(data: String) throws -> Server {
+        static func start(data: String, autoRegister: Bool = true, extra: [String] = []) throws -> Server {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: ServeProcessTests.executable)
             var arguments = [
-                "serve", "--data", data, "--host", "127.0.0.1", "--metrics-port", "0", "--auto-register",
-                "--log-level", "warning",
+                "serve", "--data", data, "--host", "127.0.0.1", "--metrics-port", "0", "--log-level", "warning",
             ]
+            if autoRegister { arguments.append("--auto-register") }
+            arguments += extra
             for key in ["nmea_tcp", "nmea_udp", "jt808_tcp", "gt06_tcp", "teltonika_tcp", "teltonika_udp"] {
                 arguments += ["--set", "listeners.\(key)=0"]
             }
@@ -169,5 +170,30 @@ import Testing
         #expect(verify.status == 0 && verify.stdout.contains("problems=0"), "\(verify.stdout)\(verify.stderr)")
         let stats = try DecodeProcessTests.run(["stats", "--data", data])
         #expect(stats.stdout.contains("buffered=0"), "a clean shutdown seals every fix: \(stats.stdout)")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable)))
+    func unknownDevicesGetTheProtocolsRejectUnlessListed() throws {
+        let data = NSTemporaryDirectory() + "fieldtrace-serve-reject-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let allowFile = data + ".allow"
+        defer { try? FileManager.default.removeItem(atPath: allowFile) }
+        // Devices 0 and 1 of `simulate --protocol jt808` are known; device 2 is not.
+        try "# known terminals\n010000000000\n010000000001\n".write(
+            toFile: allowFile, atomically: true, encoding: .utf8)
+        let server = try Server.start(
+            data: data, autoRegister: false, extra: ["--set", "devices.allow_file=\(allowFile)"])
+        defer { if server.process.isRunning { kill(server.process.processIdentifier, SIGKILL) } }
+        let jt808 = try #require(server.ports["jt808-tcp"])
+        let run = try DecodeProcessTests.run([
+            "simulate", "--target", "tcp://127.0.0.1:\(jt808)", "--protocol", "jt808", "--devices", "3", "--rate", "1",
+            "--duration", "2", "--drain", "3", "--ack-timeout-ms", "500",
+        ])
+        #expect(Self.field(run.stdout, line: "protocol=jt808", "rejected") ?? 0 > 0, "\(run.stdout)")
+        server.process.terminate()
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+        #expect(try Self.storedTimes(data: data, device: "010000000000").count >= 2)
+        #expect(try Self.storedTimes(data: data, device: "010000000002").isEmpty)
     }
 }
