@@ -55,6 +55,8 @@ final class DuplicateFilter: Sendable {
         var duplicates = 0
         /// Held on the devices of `fresh` until `complete`.
         var ticket: UInt64 = 0
+        /// The devices holding the ticket.
+        var ticketed: [DeviceID] = []
         /// Devices whose earlier copies are still being appended, with the newest ticket to wait for.
         var waits: [(device: DeviceID, ticket: UInt64)] = []
     }
@@ -117,7 +119,10 @@ final class DuplicateFilter: Sendable {
                     }
                     entry.insert(fix.timeMs, capacity: capacity)
                     admission.fresh.append(fix)
-                    if entry.inFlight.last != admission.ticket { entry.inFlight.append(admission.ticket) }
+                    if entry.inFlight.last != admission.ticket {
+                        entry.inFlight.append(admission.ticket)
+                        admission.ticketed.append(device)
+                    }
                     entry.lastAppendMs = nowMs
                     if entry.bufferedSinceMs == nil { entry.bufferedSinceMs = nowMs }
                 }
@@ -129,7 +134,7 @@ final class DuplicateFilter: Sendable {
 
     /// The batch holding `ticket` is durable (or failed): releases it from `devices` and wakes
     /// the batches waiting for it.
-    func complete(ticket: UInt64, devices: Set<DeviceID>) {
+    func complete(ticket: UInt64, devices: [DeviceID]) {
         let ready = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
             for device in devices { s.entries[device]?.inFlight.removeAll { $0 == ticket } }
             var ready: [CheckedContinuation<Void, any Error>] = []

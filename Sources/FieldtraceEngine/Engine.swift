@@ -193,7 +193,7 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
 
     private func complete(_ admissions: [(shard: Int, admission: DuplicateFilter.Admission)]) {
         for (index, admission) in admissions where !admission.fresh.isEmpty {
-            filters[index].complete(ticket: admission.ticket, devices: Set(admission.fresh.map(\.device)))
+            filters[index].complete(ticket: admission.ticket, devices: admission.ticketed)
         }
     }
 
@@ -242,7 +242,11 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
     /// devices idle for `segmentIdleMs` or buffered for `segmentMaxAgeMs` are sealed into
     /// segments and the WAL is checkpointed. Throws the engine's failure, if any.
     public func tick(nowMs now: Int64) async throws {
-        if let failure { throw failure }
+        let phase = try life.withLock { (l) throws(EngineError) -> Phase in
+            if let failure = l.failure { throw failure }
+            return l.phase
+        }
+        guard phase == .running else { return }
         for shard in shards { shard.worker.enqueueControl(.tick(nowMs: now)) }
         var due: [DeviceID] = []
         for filter in filters {
@@ -282,7 +286,7 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
     }
 
     /// Ticks every `tickInterval` until the task is cancelled (graceful shutdown), then shuts
-    /// down. Throws when the engine fails (so `serve` exits non-zero).
+    /// down. Throws when the engine fails (so `serve` exits non-zero), after stopping its threads.
     public func run(tickInterval: Duration = .seconds(1)) async throws {
         do {
             while true {
@@ -291,6 +295,9 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
             }
         } catch is CancellationError {
             try await shutdown()
+        } catch {
+            try? await shutdown()
+            throw error
         }
     }
 

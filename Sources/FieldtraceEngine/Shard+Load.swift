@@ -52,7 +52,12 @@ extension Shard {
         }
         let exact = start != nil
         let begin = start ?? (stored.firstIndex { $0.timeMs >= newest - configuration.rebuildLookbackMs } ?? 0)
-        let genesis = AnalysisSnapshot<Analyzer>(validAtMs: stored[begin].timeMs - 1, analyzer: nil)
+        // The state before the session: fresh, valid from the last fix before it (or the start of
+        // what was read), so late fixes in the gap before the session still have a base (with a
+        // fresh state: exact unless they continue the previous session).
+        let genesis = AnalysisSnapshot<Analyzer>(
+            validAtMs: begin > 0 ? stored[begin - 1].timeMs : (exact ? from - 1 : stored[begin].timeMs - 1),
+            analyzer: nil)
         var run = AnalysisRun<Analyzer>(device: device, setup: profile.setup, sessionGapMs: gap, snapshot: genesis)
         var ladder = SnapshotLadder(genesis)
         var rebuilt: [EmittedEvent] = []

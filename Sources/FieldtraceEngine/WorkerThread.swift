@@ -15,7 +15,10 @@ final class WorkerThread<Message: Sendable>: @unchecked Sendable {
     private let lock = ThreadLock()
     // Guarded by `lock`.
     private var queue: [Message] = []
-    private var spaceWaiters: [CheckedContinuation<Bool, Never>] = []
+    /// Messages waiting for room, first come first served: they enter the queue in this order,
+    /// so a waiting producer is never overtaken (one device's batches keep their order). A
+    /// producer's continuation is resumed when its message is queued; control messages have none.
+    private var waiting: [(message: Message, continuation: CheckedContinuation<Void, Never>?)] = []
     private var running = true
     private var finished = false
     private var waitsForRoom = 0
@@ -31,45 +34,50 @@ final class WorkerThread<Message: Sendable>: @unchecked Sendable {
         thread.start()
     }
 
-    /// Messages waiting.
-    var depth: Int { lock.withLock { queue.count } }
+    /// Messages waiting (queued, and held by producers waiting for room).
+    var depth: Int { lock.withLock { queue.count + waiting.count } }
     /// How many times an `enqueue` found the queue full and waited.
     var roomWaits: Int { lock.withLock { waitsForRoom } }
 
     /// Appends a message, waiting while the queue is full (backpressure on the producer).
     func enqueue(_ message: Message) async {
         if tryEnqueue(message) { return }
-        while true {
-            let appended = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                lock.lock()
-                if queue.count < capacity || !running {
-                    queue.append(message)
-                    lock.broadcast()
-                    lock.unlock()
-                    continuation.resume(returning: true)
-                } else {
-                    waitsForRoom += 1
-                    spaceWaiters.append(continuation)
-                    lock.unlock()
-                }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if hasRoom {
+                queue.append(message)
+                lock.broadcast()
+                lock.unlock()
+                continuation.resume()
+            } else {
+                waitsForRoom += 1
+                waiting.append((message, continuation))
+                lock.unlock()
             }
-            if appended { return }
         }
     }
+
+    /// Whether a message may go straight into the queue (lock held).
+    private var hasRoom: Bool { waiting.isEmpty && (queue.count < capacity || !running) }
 
     private func tryEnqueue(_ message: Message) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        guard queue.count < capacity || !running else { return false }
+        guard hasRoom else { return false }
         queue.append(message)
         lock.broadcast()
         return true
     }
 
-    /// Appends a message whatever the queue's length.
+    /// Appends a message whatever the queue's length, behind the producers waiting for room (so a
+    /// drain or a barrier comes after everything enqueued before it).
     func enqueueControl(_ message: Message) {
         lock.lock()
-        queue.append(message)
+        if waiting.isEmpty {
+            queue.append(message)
+        } else {
+            waiting.append((message, nil))
+        }
         lock.broadcast()
         lock.unlock()
     }
@@ -85,26 +93,31 @@ final class WorkerThread<Message: Sendable>: @unchecked Sendable {
 
     private func loop() {
         var batch: [Message] = []
+        var admitted: [CheckedContinuation<Void, Never>] = []
         lock.lock()
         while true {
-            while queue.isEmpty && running { lock.wait() }
-            if queue.isEmpty && !running { break }
+            while queue.isEmpty && waiting.isEmpty && running { lock.wait() }
+            if queue.isEmpty && waiting.isEmpty && !running { break }
             swap(&batch, &queue)
-            let waiters = spaceWaiters
-            spaceWaiters.removeAll()
+            // Room again: waiting messages move into the queue, in order, up to the capacity.
+            var moved = 0
+            while moved < waiting.count && (queue.count < capacity || !running) {
+                queue.append(waiting[moved].message)
+                if let continuation = waiting[moved].continuation { admitted.append(continuation) }
+                moved += 1
+            }
+            waiting.removeFirst(moved)
             lock.unlock()
-            for waiter in waiters { waiter.resume(returning: false) }  // retry: there is room now
+            for continuation in admitted { continuation.resume() }
+            admitted.removeAll(keepingCapacity: true)
             handler?(batch)
             batch.removeAll(keepingCapacity: true)
             lock.lock()
         }
         finished = true
         handler = nil
-        let waiters = spaceWaiters
-        spaceWaiters.removeAll()
         lock.broadcast()
         lock.unlock()
-        for waiter in waiters { waiter.resume(returning: false) }
     }
 }
 

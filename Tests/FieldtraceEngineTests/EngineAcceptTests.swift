@@ -2,6 +2,7 @@ import FieldtraceAnalytics
 import FieldtraceCore
 import FieldtraceStore
 import FieldtraceTestSupport
+import Foundation
 import Testing
 
 @testable import FieldtraceEngine
@@ -191,5 +192,90 @@ import Testing
         #expect(counts.allSatisfy { $0 > 2_200 && $0 < 2_800 }, "\(counts)")
         // FNV-1a 64 of "a" (a published test vector).
         #expect(DeviceSharding.hash(DeviceID("a")!) == 0xaf63_dc4c_8601_ec8c)
+    }
+}
+
+@Suite struct EngineLifecycleTests {
+    @Test func runTicksUntilCancelledThenDrainsAndSeals() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let fixes = Array(Tracks.days(1, everySeconds: 1).prefix(50))
+        let h = try EngineHarness(directory: dir.path, clock: FakeClock(fixes.last!.timeMs + 1000))
+        let engine = h.engine
+        let running = Task { try await engine.run(tickInterval: .milliseconds(5)) }
+        _ = try await engine.accept(fixes)
+        let seen = h.log.lastID
+        h.clock.advance(ms: engine.configuration.offlineAfterMs)
+        var last = seen
+        while try !h.allEvents().contains(where: { $0.kind == .deviceOffline }) {
+            last = await h.log.waitForEvents(after: last)  // the ticks of `run` emit it
+        }
+        running.cancel()
+        try await running.value
+        await #expect(throws: EngineError.notRunning) { try await engine.accept(fixes) }
+        #expect(try h.store.catalog.allSegments().count == 1, "shutdown sealed the buffer")
+        #expect(try h.store.replay(device: fixes[0].device).count == fixes.count)
+        try h.store.close()
+    }
+}
+
+@Suite struct WorkerThreadTests {
+    final class Log: @unchecked Sendable {
+        var seen: [Int] = []  // written by the worker thread only, read after `stop()`
+    }
+
+    @Test func aFullQueueMakesProducersWaitAndKeepsTheirOrder() async {
+        let log = Log()
+        let worker = WorkerThread<Int>(name: "test", capacity: 4) { batch in
+            usleep(200)  // a slow consumer: the queue fills
+            log.seen += batch
+        }
+        for i in 0..<500 { await worker.enqueue(i) }
+        worker.enqueueControl(-1)  // behind every waiting producer
+        worker.stop()
+        #expect(log.seen == Array(0..<500) + [-1])
+        #expect(worker.roomWaits > 0, "the producer waited for room")
+        #expect(worker.depth == 0)
+    }
+
+    @Test func concurrentProducersAreServedFirstComeFirstServed() async {
+        let log = Log()
+        let worker = WorkerThread<Int>(name: "test", capacity: 2) { batch in
+            usleep(100)
+            log.seen += batch
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for producer in 0..<8 {
+                group.addTask {
+                    for i in 0..<100 { await worker.enqueue(producer * 1000 + i) }
+                }
+            }
+        }
+        worker.stop()
+        #expect(log.seen.count == 800)
+        for producer in 0..<8 {
+            #expect(log.seen.filter { $0 / 1000 == producer } == Array(0..<100).map { producer * 1000 + $0 })
+        }
+    }
+
+    @Test func aWaitingProducerIsNotOvertakenByALaterOne() async throws {
+        let log = Log()
+        let gate = DispatchSemaphore(value: 0)
+        let worker = WorkerThread<Int>(name: "test", capacity: 1) { batch in
+            if batch.contains(0) { gate.wait() }  // the consumer is stuck on message 0
+            log.seen += batch
+        }
+        await worker.enqueue(0)
+        while worker.depth > 0 { try await Task.sleep(for: .milliseconds(1)) }  // 0 is being handled
+        await worker.enqueue(1)  // fills the queue
+        let first = Task { await worker.enqueue(2) }
+        while worker.depth < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        let second = Task { await worker.enqueue(3) }
+        while worker.depth < 3 { try await Task.sleep(for: .milliseconds(1)) }
+        gate.signal()
+        await first.value
+        await second.value
+        worker.stop()
+        #expect(log.seen == [0, 1, 2, 3])
     }
 }

@@ -105,7 +105,13 @@ public final class TrackStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         buffer(fixes, sequence: sequence)
-        let full = buffers.filter { $0.value.fixes.count >= options.segmentMaxFixes }.map(\.key)
+        // Only this batch's devices can have filled up: O(batch), not O(devices buffered).
+        var full: [DeviceID] = []
+        for fix in fixes where !full.contains(fix.device) {
+            if let buffer = buffers[fix.device], buffer.fixes.count >= options.segmentMaxFixes {
+                full.append(fix.device)
+            }
+        }
         if !full.isEmpty { try cutSegments(devices: full, keepPartial: true) }
     }
 
