@@ -90,8 +90,9 @@ let package = Package(
         .testTarget(
             name: "FieldtraceLoadTests",
             dependencies: [
-                "FieldtraceLoad", "FieldtraceWire", "FieldtraceTestSupport",
+                "FieldtraceLoad", "FieldtraceWire", "FieldtraceTestSupport", "FieldtraceIngest",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),

@@ -37,6 +37,8 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Index of the first device (two generators against one server use disjoint ranges).")
     var firstDevice: Int = 0
     @Option(help: "Event loop threads (default: one per core).") var threads: Int?
+    @Option(help: "Undelivered fixes buffered over all devices at most; beyond it new fixes are dropped.")
+    var maxBufferedFixes: Int = 4_000_000
     @Option(help: "Print a progress line to standard error every this many seconds.") var progress: Double?
     @Option(
         help:
@@ -80,6 +82,7 @@ struct LoadOptions: ParsableArguments {
         c.udpSockets = udpSockets
         c.firstDevice = firstDevice
         c.eventLoops = threads
+        c.maxBufferedFixes = maxBufferedFixes
         c.progressIntervalSeconds = progress
         let problems = c.problems()
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }

@@ -52,6 +52,11 @@ public struct LoadConfiguration: Sendable {
     /// devices x min(duration, period) x 16 bytes. nil: min(duration, 20,000,000 / devices),
     /// at least 60 s (10,000 devices: 2,000 s, 320 MB at most).
     public var trackPeriodSeconds: Int?
+    /// Fixes recorded and not yet delivered, over all devices, at most; beyond it devices drop
+    /// new fixes (counted `dropped`), as a tracker with a full buffer does. A server much slower
+    /// than the offered load would otherwise grow the generator by 24-48 bytes a fix: 4,000,000
+    /// is about 200 MB, ten minutes of backlog for 6,000 devices at 1 Hz.
+    public var maxBufferedFixes = 4_000_000
     /// Where every acked fix is written as `device,time_ms` (one line each, in ack order).
     public var ledgerPath: String?
     /// Print a progress line to standard error this often; nil: none.

@@ -47,7 +47,8 @@ public struct LoadReport: Sendable {
     static func fields(_ c: LoadCounters, _ h: LatencyHistogram) -> String {
         let p50 = h.quantileMilliseconds(0.5).map(number) ?? "-"
         let p99 = h.quantileMilliseconds(0.99).map(number) ?? "-"
-        return "recorded=\(c.recorded) sent=\(c.sent) acked=\(c.acked) rejected=\(c.rejected) resent=\(c.resent) "
+        return
+            "recorded=\(c.recorded) dropped=\(c.dropped) sent=\(c.sent) acked=\(c.acked) rejected=\(c.rejected) resent=\(c.resent) "
             + "unacked=\(c.unacked) backlog_sent=\(c.backlogSent) frames=\(c.framesSent) "
             + "frames_resent=\(c.framesResent) nacks=\(c.nacks) timeouts=\(c.timeouts) connects=\(c.connects) "
             + "connect_failures=\(c.connectFailures) disconnects=\(c.disconnects) stale_acks=\(c.staleAcks) "

@@ -199,6 +199,19 @@ import Testing
         #expect(Set(ledger).isSubset(of: stored), "every acked fix reached a server")
     }
 
+    @Test func fullBuffersDropNewFixes() async throws {
+        var options = AckServer.Options()
+        options.ignoredDatagramsPerDevice = 1_000_000
+        let r = try await Self.run(.teltonika, .udp, devices: 2, rate: 20, seconds: 1, server: options) {
+            $0.maxBufferedFixes = 10
+            $0.drainSeconds = 0.3
+        }
+        let t = r.report.total
+        #expect(t.acked == 0 && r.ledger.isEmpty)
+        #expect(t.dropped > 0 && t.dropped + t.unacked == t.recorded, "\(r.report.lines())")
+        #expect(t.unacked <= 10)
+    }
+
     @Test func aRefusedDeviceIsCountedRejected() async throws {
         var options = AckServer.Options()
         options.refusedDevices = [LoadProtocol.teltonika.deviceID(index: 1)]

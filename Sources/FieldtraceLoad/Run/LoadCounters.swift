@@ -1,7 +1,9 @@
 /// What happened to the fixes of one protocol. Each shard keeps its own; merged at the end.
 public struct LoadCounters: Sendable, Equatable {
-    /// Fixes the devices recorded on their schedule.
+    /// Fixes the devices recorded on their schedule (`dropped` and a refused device's included).
     public var recorded = 0
+    /// Fixes not recorded because the generator's buffers were full (`maxBufferedFixes`).
+    public var dropped = 0
     /// Fixes sent for the first time, and the frames that carried them.
     public var sent = 0
     public var framesSent = 0
@@ -32,6 +34,7 @@ public struct LoadCounters: Sendable, Equatable {
 
     public mutating func merge(_ o: LoadCounters) {
         recorded += o.recorded
+        dropped += o.dropped
         sent += o.sent
         framesSent += o.framesSent
         resent += o.resent

@@ -34,6 +34,9 @@ final class TCPDeviceHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
+    /// False while written bytes wait past the write-buffer high-water mark (a slow server).
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
     func send(_ buffer: ByteBuffer) {
         context?.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }

@@ -21,6 +21,15 @@ final class UDPSocket {
         ends.reserveCapacity(1024)
     }
 
+    /// Whether the socket takes more: false while earlier datagrams still wait for the kernel
+    /// (past the write-buffer high-water mark). Devices then keep their fixes for a later tick,
+    /// so a server or kernel that cannot keep up slows the generator instead of growing its memory.
+    var isWritable: Bool { out.readableBytes < Self.tickBudgetBytes && handler?.isWritable ?? false }
+
+    /// Bytes written per tick at most (about 10,000 NMEA datagrams): after a stall the queued
+    /// fixes go out over several ticks instead of in one burst the kernel would drop.
+    static let tickBudgetBytes = 2 << 20
+
     /// Bytes written this tick.
     var pendingBytes: Int { out.readableBytes }
 
@@ -101,6 +110,7 @@ final class UDPHandler: ChannelInboundHandler {
         }
     }
 
+    var isWritable: Bool { context?.channel.isWritable ?? false }
     func write(_ buffer: ByteBuffer) { context?.write(wrapOutboundOut(buffer), promise: nil) }
     func flush() { context?.flush() }
     func close() { context?.close(promise: nil) }
@@ -117,6 +127,7 @@ extension LoadShard {
                 .channelOption(.datagramVectorReadMessageCount, value: 16)
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * 256))
                 .channelOption(.socketOption(.so_sndbuf), value: 4 * 1024 * 1024)
+                .channelOption(.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
                 .channelInitializer { [self] channel in
                     let handler = UDPHandler(shard: self, socket: s, allocator: channel.allocator)
                     self.udp[s].handler = handler

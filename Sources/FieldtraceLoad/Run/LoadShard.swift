@@ -30,6 +30,8 @@ final class LoadShard: @unchecked Sendable {
     /// Devices still recording, and fixes recorded but not yet acked or given up.
     var recordingDevices: Int
     var outstanding = 0
+    /// This shard's share of `maxBufferedFixes`.
+    let bufferCap: Int
     var task: RepeatedTask?
     var isFinished = false
     let finished: EventLoopPromise<Void>
@@ -46,6 +48,7 @@ final class LoadShard: @unchecked Sendable {
         self.ledger = LedgerBuffer(file: ledger)
         rng = SeededRandom(seed: plan.configuration.seed &+ UInt64(index) &* 0x9E37)
         recordingDevices = devices.count
+        bufferCap = max(1, plan.configuration.maxBufferedFixes * devices.count / max(1, plan.configuration.devices))
         finished = loop.makePromise()
     }
 
@@ -114,6 +117,10 @@ final class LoadShard: @unchecked Sendable {
                 counters[p.ordinal].rejected += 1
                 continue
             }
+            guard outstanding < bufferCap else {
+                counters[p.ordinal].dropped += 1
+                continue
+            }
             var timeMs = plan.startMs + tUs / 1000
             timeMs -= timeMs % resolution
             let late = dev[i].isOffline(tUs)
@@ -152,6 +159,11 @@ final class LoadShard: @unchecked Sendable {
                 drop(i, now)
             }
         case .ready:
+            if !isTCP && !udp[dev[i].udpSocket].isWritable {
+                // The socket is backed up: keep everything for a later tick (timeouts included).
+                wake[i] = now + 1
+                return
+            }
             if p == .nmea {
                 sendNMEA(i, now)
             } else if let f = dev[i].inFlight {
@@ -265,16 +277,17 @@ final class LoadShard: @unchecked Sendable {
         }
     }
 
-    /// NMEA has no acks: every recorded fix is written once (backlog at most 25 per service,
-    /// so a device back from offline does not flood the socket).
+    /// NMEA has no acks: every recorded fix is written once, at most 25 live and 25 backlog
+    /// epochs per service, so a device back from offline or from a stalled socket does not
+    /// flood it.
     func sendNMEA(_ i: Int, _ now: Int64) {
         let p = LoadProtocol.nmea.ordinal
-        let live = dev[i].live.count
+        let live = min(dev[i].live.count, 25)
         let late = min(dev[i].backlog.count, 25)
         guard live + late > 0 else { return }
         let gga = plan.configuration.nmeaIncludesGGA
         if isTCP {
-            guard let handler = tcp[i] else { return }
+            guard let handler = tcp[i], handler.isWritable else { return }
             var buffer = handler.allocator.buffer(capacity: (live + late) * NMEAFrames.maxEpochBytes)
             for fix in dev[i].live.prefix(live) { NMEAFrames.writeEpoch(fix, includeGGA: gga, into: &buffer) }
             for fix in dev[i].backlog.prefix(late) { NMEAFrames.writeEpoch(fix, includeGGA: gga, into: &buffer) }
@@ -303,94 +316,5 @@ final class LoadShard: @unchecked Sendable {
         counters[p].framesSent += live + late
         counters[p].backlogSent += late
         outstanding -= live + late
-    }
-
-    // MARK: Replies
-
-    /// The frame in flight was acknowledged in full.
-    func acked(_ i: Int, _ now: Int64) {
-        guard let f = dev[i].inFlight else { return }
-        let p = dev[i].proto.ordinal
-        latency[p].record(microseconds: now - f.sentUs)
-        for fix in dev[i].backlog.prefix(f.backlog) { ledger.append(device: dev[i].id, timeMs: fix.timeMs) }
-        for fix in dev[i].live.prefix(f.live) { ledger.append(device: dev[i].id, timeMs: fix.timeMs) }
-        dev[i].backlog.removeFirst(f.backlog)
-        dev[i].live.removeFirst(f.live)
-        counters[p].acked += f.fixes
-        complete(i)
-        record(i, now)
-        sendNext(i, now)
-        wake[i] = nextWake(i, now)
-    }
-
-    /// The server answered the frame in flight negatively: resend it, twice at most, then give up.
-    func nacked(_ i: Int, _ now: Int64) {
-        guard let f = dev[i].inFlight else { return }
-        let p = dev[i].proto.ordinal
-        counters[p].nacks += 1
-        if f.attempts < 3 {
-            transmit(i, now)
-        } else {
-            counters[p].rejected += f.fixes
-            dev[i].backlog.removeFirst(f.backlog)
-            dev[i].live.removeFirst(f.live)
-            complete(i)
-            sendNext(i, now)
-        }
-        wake[i] = nextWake(i, now)
-    }
-
-    /// Clears the frame in flight after it was acked or given up.
-    func complete(_ i: Int) {
-        guard let f = dev[i].inFlight else { return }
-        outstanding -= f.fixes
-        if !isTCP { udp[dev[i].udpSocket].release(dev[i].packetID, device: i) }
-        dev[i].inFlight = nil
-    }
-
-    /// The device is logged in: resend what was in flight, then carry on.
-    func loggedIn(_ i: Int, _ now: Int64) {
-        dev[i].link = .ready
-        dev[i].failedLogins = 0
-        dev[i].backoffUs = 0
-        record(i, now)
-        if dev[i].inFlight != nil {
-            transmit(i, now)
-        } else if dev[i].proto == .nmea {
-            sendNMEA(i, now)
-        } else {
-            sendNext(i, now)
-        }
-        wake[i] = nextWake(i, now)
-    }
-
-    /// The server refused the device: everything it holds, and will record, is rejected.
-    func refused(_ i: Int) {
-        let p = dev[i].proto.ordinal
-        let n = dev[i].outstanding
-        counters[p].rejected += n
-        outstanding -= n
-        if !isTCP, dev[i].inFlight != nil { udp[dev[i].udpSocket].release(dev[i].packetID, device: i) }
-        dev[i].inFlight = nil
-        dev[i].live.removeFirst(dev[i].live.count)
-        dev[i].backlog.removeFirst(dev[i].backlog.count)
-        dev[i].link = .refused
-        closeConnection(i)
-    }
-
-    // MARK: End
-
-    func finish() {
-        guard !isFinished else { return }
-        isFinished = true
-        task?.cancel()
-        for i in 0..<dev.count {
-            counters[dev[i].proto.ordinal].unacked += dev[i].proto.hasAcks ? dev[i].outstanding : 0
-            closeConnection(i)
-        }
-        flushUDP()
-        for s in udp { s.handler?.close() }
-        ledger.flush()
-        finished.succeed(())
     }
 }
