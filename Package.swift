@@ -14,8 +14,8 @@ let package = Package(
         .library(name: "FieldtraceAnalytics", targets: ["FieldtraceAnalytics"]),
         .library(name: "FieldtraceStore", targets: ["FieldtraceStore"]),
         .library(name: "FieldtraceIngest", targets: ["FieldtraceIngest"]),
-        .library(name: "FieldtraceLoad", targets: ["FieldtraceLoad"]),
         .library(name: "FieldtraceEngine", targets: ["FieldtraceEngine"]),
+        .library(name: "FieldtraceLoad", targets: ["FieldtraceLoad"]),
         .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
     ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "FieldtraceCore"),
@@ -47,6 +48,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "FieldtraceEngine", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
         .target(
             name: "FieldtraceLoad",
             dependencies: [
@@ -54,12 +56,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .target(name: "FieldtraceEngine", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
         .executableTarget(
             name: "FieldtraceCLI",
             dependencies: [
                 "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport", "FieldtraceLoad",
+                "FieldtraceIngest", "FieldtraceEngine", "FieldtraceAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "FieldtraceCoreTests", dependencies: ["FieldtraceCore", "FieldtraceTestSupport"]),
@@ -79,16 +84,16 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "FieldtraceEngineTests",
+            dependencies: ["FieldtraceEngine", "FieldtraceStore", "FieldtraceAnalytics", "FieldtraceTestSupport"]
+        ),
+        .testTarget(
             name: "FieldtraceLoadTests",
             dependencies: [
                 "FieldtraceLoad", "FieldtraceWire", "FieldtraceTestSupport", "FieldtraceIngest",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
-        ),
-        .testTarget(
-            name: "FieldtraceEngineTests",
-            dependencies: ["FieldtraceEngine", "FieldtraceStore", "FieldtraceAnalytics", "FieldtraceTestSupport"]
         ),
         .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),
     ] + fuzzTargets.map { .executableTarget(name: $0, dependencies: ["FieldtraceCore", "FieldtraceWire"]) }

@@ -12,8 +12,8 @@ struct Fieldtrace: AsyncParsableCommand {
         abstract: "GPS telemetry engine for field-workforce management.",
         subcommands: [
             DecodeCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, StatsCommand.self,
-            SimulateCommand.self, AnalyzeCommand.self, EvalCommand.self, SmoothCommand.self, SimplifyCommand.self,
-            KernelsCommand.self,
+            SimulateCommand.self, ServeCommand.self, AnalyzeCommand.self, EvalCommand.self, SmoothCommand.self,
+            SimplifyCommand.self, KernelsCommand.self,
         ]
     )
 

@@ -1,0 +1,154 @@
+import ArgumentParser
+import FieldtraceAnalytics
+import FieldtraceCore
+import FieldtraceEngine
+import FieldtraceIngest
+import FieldtraceStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `fieldtrace serve`: the running engine (issue 5 item 3).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Receive trackers over TCP and UDP, store durably, ack, analyse live, write events.",
+        discussion: ServeSettings.discussion)
+
+    @Option(help: "The data directory (created if missing).") var data: String
+    @Option(help: "A TOML settings file (see the settings below).") var config: String?
+    @Option(help: "Overrides server.host.") var host: String?
+    @Option(help: "Overrides server.metrics_port (0 = ephemeral, -1 = off).") var metricsPort: Int?
+    @Flag(help: "Overrides devices.auto_register with true.") var autoRegister = false
+    @Option(help: "Overrides analytics.fences.") var fences: String?
+    @Option(help: "Overrides analytics.routes.") var routes: String?
+    @Option(help: "Overrides server.log_level.") var logLevel: String?
+    @Option(name: .customLong("set"), help: "section.key=value for any setting; repeatable; wins over everything.")
+    var settings: [String] = []
+    @Flag(help: "Print the sample TOML file (every setting at its default) and exit.") var printSampleConfig = false
+
+    /// Every layer, in precedence order.
+    func loadConfiguration() throws -> ServeConfiguration {
+        var loader = ServeConfigurationLoader()
+        if let config {
+            guard let data = FileManager.default.contents(atPath: config) else {
+                throw ServeConfigurationLoader.LoadError(description: "cannot read --config \(config)")
+            }
+            try loader.applyTOML(String(decoding: data, as: UTF8.self), path: config)
+        }
+        try loader.applyEnvironment(ProcessInfo.processInfo.environment)
+        if let host { try loader.set("server.host", host, origin: "flag") }
+        if let metricsPort { try loader.set("server.metrics_port", "\(metricsPort)", origin: "flag") }
+        if autoRegister { try loader.set("devices.auto_register", "true", origin: "flag") }
+        if let fences { try loader.set("analytics.fences", fences, origin: "flag") }
+        if let routes { try loader.set("analytics.routes", routes, origin: "flag") }
+        if let logLevel { try loader.set("server.log_level", logLevel, origin: "flag") }
+        for item in settings {
+            guard let equals = item.firstIndex(of: "=") else {
+                throw ServeConfigurationLoader.LoadError(description: "--set \(item): expected section.key=value")
+            }
+            try loader.set(
+                String(item[..<equals]), String(item[item.index(after: equals)...]), origin: "flag --set")
+        }
+        return try ServeConfiguration(loader)
+    }
+
+    func run() async throws {
+        if printSampleConfig {
+            CLIOutput.writeAll(fd: 1, Array(ServeSettings.sampleTOML.utf8))
+            return
+        }
+        let c: ServeConfiguration
+        let setup: AnalyticsSetup
+        do {
+            c = try loadConfiguration()
+            setup = try c.analyticsSetup()
+        } catch let error as ServeConfigurationLoader.LoadError {
+            CLIOutput.standardError("fieldtrace serve: \(error)\n")
+            throw ExitCode(2)
+        }
+        SimulateCommand.raiseFileLimit()
+        let level = c.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "fieldtrace.serve")
+
+        let store = try TrackStore(directory: data, options: c.store)
+        if store.recovery.batches.count > 0 || store.recovery.truncatedBytes > 0 {
+            logger.notice(
+                "recovered the WAL",
+                metadata: [
+                    "wal.batches": "\(store.recovery.batches.count)",
+                    "wal.truncated_bytes": "\(store.recovery.truncatedBytes)",
+                ])
+        }
+        let eventLog = try EventLog(catalog: store.catalog)
+        let tenant = c.tenant
+        let engine = AnalyticsEngine(
+            store: store, eventLog: eventLog, configuration: c.engine, nowMs: WallClock.nowMs,
+            profile: { _ in DeviceProfile(tenant: tenant, setup: setup) })
+        engine.start()
+        let sink = AckLatencySink(engine)
+        let ingest = IngestServer(
+            configuration: c.ingest, sink: sink, logger: Logger(label: "fieldtrace.ingest"))
+        do {
+            try await ingest.start()
+        } catch {
+            CLIOutput.standardError("fieldtrace serve: cannot listen: \(error)\n")
+            try? await engine.shutdown()
+            try? store.close()
+            throw ExitCode(1)
+        }
+        var services: [any Service] = [EngineService(engine: engine, tickInterval: c.tickInterval, logger: logger)]
+        var metricsPart = ""
+        if let port = c.metricsPort {
+            let metrics = ServeMetrics(ingest: ingest, engine: engine, sink: sink)
+            let http: MetricsHTTPService
+            do {
+                http = try await MetricsHTTPService.bind(
+                    host: c.metricsHost, port: port, metrics: { metrics.render() },
+                    healthy: { engine.failure == nil }, logger: logger)
+            } catch {
+                CLIOutput.standardError("fieldtrace serve: cannot listen for metrics: \(error)\n")
+                await ingest.stop()
+                try? await engine.shutdown()
+                try? store.close()
+                throw ExitCode(1)
+            }
+            services.append(http)
+            metricsPart = " metrics=\(c.metricsHost):\(http.port ?? port)"
+        }
+        services.append(IngestService(server: ingest))
+
+        var line = "serve listening host=\(c.ingest.host)"
+        for (listener, _) in ServeConfiguration.listenerKeys {
+            if let port = ingest.port(of: listener) { line += " \(listener.rawValue)=\(port)" }
+        }
+        line += metricsPart + " data=\(data) auto_register=\(c.autoRegister)\n"
+        CLIOutput.writeAll(fd: 1, Array(line.utf8))
+
+        let group = ServiceGroup(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var failed = false
+        do {
+            try await group.run()
+        } catch {
+            logger.error("serve stopped on an error", metadata: ["error": "\(error)"])
+            failed = true
+        }
+        do {
+            try store.close()
+        } catch {
+            logger.error("closing the store failed", metadata: ["error": "\(error)"])
+            failed = true
+        }
+        let m = engine.metrics()
+        CLIOutput.standardError(
+            "serve stopped fixes_accepted=\(m.fixesAccepted) duplicates=\(m.fixesDuplicate) events=\(m.eventsEmitted)\n"
+        )
+        if failed || m.failed { throw ExitCode(1) }
+    }
+}
