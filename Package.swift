@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "FieldtraceAnalytics", targets: ["FieldtraceAnalytics"]),
         .library(name: "FieldtraceStore", targets: ["FieldtraceStore"]),
         .library(name: "FieldtraceIngest", targets: ["FieldtraceIngest"]),
+        .library(name: "FieldtraceLoad", targets: ["FieldtraceLoad"]),
         .library(name: "FieldtraceEngine", targets: ["FieldtraceEngine"]),
         .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
     ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
@@ -46,11 +47,18 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "FieldtraceLoad",
+            dependencies: [
+                "FieldtraceCore", "FieldtraceWire", "FieldtraceTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(name: "FieldtraceEngine", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
         .executableTarget(
             name: "FieldtraceCLI",
             dependencies: [
-                "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport",
+                "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport", "FieldtraceLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +76,14 @@ let package = Package(
             dependencies: [
                 "FieldtraceIngest", "FieldtraceTestSupport", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "FieldtraceLoadTests",
+            dependencies: [
+                "FieldtraceLoad", "FieldtraceWire", "FieldtraceTestSupport", "FieldtraceIngest",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -13,6 +13,7 @@ struct Fieldtrace: AsyncParsableCommand {
         subcommands: [
             DecodeCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, StatsCommand.self,
             SimulateCommand.self, AnalyzeCommand.self, EvalCommand.self, SmoothCommand.self, SimplifyCommand.self,
+            KernelsCommand.self,
         ]
     )
 

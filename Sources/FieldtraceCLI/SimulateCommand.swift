@@ -8,7 +8,7 @@ import FieldtraceTestSupport
 
 /// `fieldtrace simulate`: a seeded fleet of field workers, reproducible from its seed; or, with
 /// `--scenario NAME --out DIR`, one scenario day with its ground truth written to files.
-struct SimulateCommand: ParsableCommand {
+struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Print a seeded simulated fleet (stops at sites, street driving, GPS error) as jsonl or csv.",
@@ -16,6 +16,11 @@ struct SimulateCommand: ParsableCommand {
             With --scenario NAME --out DIR, writes one scenario day and its ground truth instead: \
             fixes.csv, fixes.jsonl, fences.geojson, routes.geojson, truth.json and positions.csv \
             (the true position at each fix). --list-scenarios prints the names.
+
+            With --target udp://HOST:PORT|tcp://HOST:PORT, drives --devices simulated trackers in real \
+            time against a server (--rate HZ, --duration S, --protocol P[,P...]), waits for acks, resends \
+            what was not acked, and prints sent, acked, rejected, resent and ack latency p50/p99; \
+            --ledger FILE lists every acked fix. Exits 1 when the target is unreachable at start.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case jsonl, csv }
@@ -29,6 +34,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "A scenario with ground truth (see --list-scenarios); needs --out.") var scenario: String?
     @Option(help: "Directory the scenario's files are written to (created if missing).") var out: String?
     @Flag(help: "Print the scenario names and exit.") var listScenarios = false
+    @OptionGroup(title: "Load generator (--target) and receiver (--listen)") var load: LoadOptions
 
     var fleetOptionsGiven: Bool {
         devices != nil || hours != nil || interval != nil || start != nil || format != nil
@@ -36,6 +42,21 @@ struct SimulateCommand: ParsableCommand {
 
     func validate() throws {
         if listScenarios { return }
+        if load.isLoad || load.isListen {
+            guard !(load.isLoad && load.isListen) else {
+                throw ValidationError("--target and --listen exclude each other")
+            }
+            guard hours == nil, interval == nil, start == nil, format == nil, scenario == nil, out == nil else {
+                throw ValidationError(
+                    "--target/--listen cannot be combined with --hours, --interval, --start, --format, --scenario or --out"
+                )
+            }
+            if load.isLoad { _ = try load.configuration(devices: devices, seed: seed) }
+            return
+        }
+        guard load.rate == nil, load.duration == nil, load.protocols == nil, load.ledger == nil else {
+            throw ValidationError("--rate, --duration, --protocol and --ledger need --target (or --listen)")
+        }
         if let scenario {
             guard !fleetOptionsGiven else {
                 throw ValidationError(
@@ -59,8 +80,12 @@ struct SimulateCommand: ParsableCommand {
 
     static let defaultStart = "2026-11-28T00:00:00Z"
 
-    func run() throws {
-        if listScenarios {
+    func run() async throws {
+        if load.isLoad {
+            try await runLoad()
+        } else if load.isListen {
+            try await runListen()
+        } else if listScenarios {
             CLIOutput.writeAll(fd: 1, Array((ScenarioCatalog.names.joined(separator: "\n") + "\n").utf8))
         } else if let scenario, let out {
             try writeScenario(ScenarioCatalog.make(scenario, seed: seed)!, to: out)

@@ -30,11 +30,12 @@ analytics_part() {
     field() { echo "$2" | tr ' ' '\n' | grep "^$1=" | head -1 | cut -d= -f2-; }
     row() {  # row TASK OURS_TASK PEER_PATTERN
         local ours peer ours_rate
-        ours=$(grep "peer=fieldtrace task=$2 " "$results" | head -1)
+        ours=$(grep "peer=fieldtrace task=$2 " "$results" | head -1 || true)
         [ -n "$ours" ] || return 0
         ours_rate=$(field rate "$ours")
         printf "%-26s %-34s %14s %10s  %s\n" "$1" "fieldtrace" "$ours_rate" "" "$(echo "$ours" | sed 's/.*quality=//')"
-        grep -E "$3" "$results" | grep -v "peer=fieldtrace" | while read -r line; do
+        # (|| true: a task without a peer line must not end the script under set -e -o pipefail)
+        { grep -E "$3" "$results" | grep -v "peer=fieldtrace" || true; } | while read -r line; do
             local rate
             rate=$(field rate "$line")
             [ -n "$rate" ] && [ "$rate" != 0 ] || continue

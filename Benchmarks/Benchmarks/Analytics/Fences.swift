@@ -12,7 +12,8 @@ func fenceBenchmarks() {
     for count in [10_000, 20_000] {
         Benchmark(
             "Fences.lookup.\(count)",
-            configuration: .init(maxDuration: .seconds(3))
+            configuration: .init(
+                maxDuration: .seconds(3))
         ) { (benchmark: Benchmark, setup: (index: GeofenceIndex, points: [(latitudeE7: Int32, longitudeE7: Int32)])) in
             let (index, points) = setup
             var hits = 0
@@ -27,6 +28,37 @@ func fenceBenchmarks() {
             let points = SyntheticFences.points(count: lookupsPerIteration, seed: 2)
             return (index: GeofenceIndex(fences: fences), points: points)
         }
+    }
+
+    // The lookups a fleet makes: every fix of `fieldtrace simulate --seed 1 --devices 10
+    // --hours 8` (288,000 fixes, workers spread over the same city) against the same fences;
+    // spatially coherent, as production lookups are. The peer reads that CSV.
+    Benchmark(
+        "Fences.lookup.fleet.20000",
+        configuration: .init(
+            maxDuration: .seconds(3))
+    ) { (benchmark: Benchmark, setup: (index: GeofenceIndex, points: [(latitudeE7: Int32, longitudeE7: Int32)])) in
+        let (index, points) = setup
+        var hits = 0
+        for _ in benchmark.scaledIterations {
+            for point in points {
+                hits &+= index.countContaining(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7)
+            }
+        }
+        blackHole(hits)
+    } setup: {
+        let fences = try! Geofence.readCollection(Array(SyntheticFences.geoJSON(count: 20_000, seed: 1).utf8))
+        var points: [(latitudeE7: Int32, longitudeE7: Int32)] = []
+        for worker in 0..<10 {
+            // As SimulateCommand.runFleet does for --seed 1.
+            var sim = FleetSimulator(seed: 1 &* 1_000_003 &+ UInt64(worker))
+            let fixes = sim.track(
+                device: DeviceID("worker-\(worker)")!, startMs: 1_714_521_600_000, durationSeconds: 8 * 3_600,
+                latitude: 31.2304 + Double(worker % 17 - 8) * 0.01,
+                longitude: 121.4737 + Double(worker % 13 - 6) * 0.012)
+            points += fixes.map { ($0.latitudeE7, $0.longitudeE7) }
+        }
+        return (index: GeofenceIndex(fences: fences), points: points)
     }
 
     Benchmark(

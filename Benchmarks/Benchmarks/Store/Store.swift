@@ -16,6 +16,13 @@ let benchmarks: @Sendable () -> Void = {
     let day = sim.track(device: DeviceID("worker-1")!, startMs: start, durationSeconds: 86_400)
     let hour = Array(day[36_000..<39_600])
     let encodedHour = SegmentEncoder.encode(hour)
+    // A slow tracker: 0.1 Hz, a segment of 3,600 fixes (10 hours) as the store cuts it; modelled body.
+    var slowConfig = FleetSimulator.Configuration()
+    slowConfig.intervalSeconds = 10
+    var slowSim = FleetSimulator(seed: 1, configuration: slowConfig)
+    let slowDay = slowSim.track(device: DeviceID("worker-2")!, startMs: start, durationSeconds: 86_400)
+    let slowSegment = Array(slowDay[0..<3600])
+    let encodedSlow = SegmentEncoder.encode(slowSegment)
 
     Benchmark("Segment encode (3600 fixes, 1 Hz)") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(SegmentEncoder.encode(hour)) }
@@ -36,6 +43,35 @@ let benchmarks: @Sendable () -> Void = {
         var decoder = SegmentDecoder()
         for _ in benchmark.scaledIterations {
             let sum: Int64 = encodedHour.withUnsafeBytes { raw -> Int64 in
+                (try? decoder.decodeColumns(raw) { c in
+                    var s: Int64 = 0
+                    for i in 0..<c.count { s &+= Int64(c.latitudeE7(i)) &+ c.timeMs(i) }
+                    return s
+                }) ?? Int64(0)
+            }
+            blackHole(sum)
+        }
+    }
+
+    Benchmark("Segment encode (3600 fixes, 0.1 Hz, modelled)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(SegmentEncoder.encode(slowSegment)) }
+    }
+
+    Benchmark("Segment decode (3600 fixes, 0.1 Hz, modelled)") { benchmark in
+        var decoder = SegmentDecoder()
+        var out: [Fix] = []
+        out.reserveCapacity(3600)
+        for _ in benchmark.scaledIterations {
+            out.removeAll(keepingCapacity: true)
+            encodedSlow.withUnsafeBytes { _ = try? decoder.decode($0, into: &out) }
+            blackHole(out.count)
+        }
+    }
+
+    Benchmark("Segment decode to columns (3600 fixes, 0.1 Hz, modelled)") { benchmark in
+        var decoder = SegmentDecoder()
+        for _ in benchmark.scaledIterations {
+            let sum: Int64 = encodedSlow.withUnsafeBytes { raw -> Int64 in
                 (try? decoder.decodeColumns(raw) { c in
                     var s: Int64 = 0
                     for i in 0..<c.count { s &+= Int64(c.latitudeE7(i)) &+ c.timeMs(i) }
@@ -70,6 +106,19 @@ let benchmarks: @Sendable () -> Void = {
         _ = try! store.replay(device: day[0].device)  // warm the page cache
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { blackHole(try! store.replay(device: day[0].device).count) }
+        benchmark.stopMeasurement()
+        try? store.close()
+    }
+
+    Benchmark("Replay one device-day from disk at 0.1 Hz (8640 fixes)") { benchmark in
+        let dir = NSTemporaryDirectory() + "fieldtrace-bench-replay-slow-\(UInt64.random(in: 0...UInt64.max))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try! TrackStore(directory: dir)
+        try! store.append(slowDay)
+        try! store.flush()
+        _ = try! store.replay(device: slowDay[0].device)  // warm the page cache
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(try! store.replay(device: slowDay[0].device).count) }
         benchmark.stopMeasurement()
         try? store.close()
     }

@@ -45,7 +45,8 @@ public enum GeoJSON {
         switch value["id"] {
         case nil, .null?: id = nil
         case .string?, .number?: id = value["id"]
-        case let other?: throw GeoJSONError(featureIndex: index, .notGeoJSON("id must be a string or number, not \(other.typeName)"))
+        case let other?:
+            throw GeoJSONError(featureIndex: index, .notGeoJSON("id must be a string or number, not \(other.typeName)"))
         }
         let geometry: GeoJSONGeometry?
         switch value["geometry"] {
@@ -160,7 +161,11 @@ extension GeoJSON {
             id.appendJSON(to: &out)
         }
         out.append(contentsOf: #","geometry":"#.utf8)
-        if let geometry = feature.geometry { appendGeometry(geometry, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        if let geometry = feature.geometry {
+            appendGeometry(geometry, to: &out)
+        } else {
+            out.append(contentsOf: "null".utf8)
+        }
         out.append(contentsOf: #","properties":"#.utf8)
         JSONValue.object(feature.properties).appendJSON(to: &out)
         out.append(UInt8(ascii: "}"))
@@ -174,7 +179,8 @@ extension GeoJSON {
         switch geometry {
         case .point(let p): appendPosition(p, to: &out)
         case .multiPoint(let ps), .lineString(let ps): appendPositions(ps, to: &out)
-        case .multiLineString(let lines), .polygon(let lines): appendList(lines, to: &out) { appendPositions($0, to: &$1) }
+        case .multiLineString(let lines), .polygon(let lines):
+            appendList(lines, to: &out) { appendPositions($0, to: &$1) }
         case .multiPolygon(let polygons):
             appendList(polygons, to: &out) { polygon, out in
                 appendList(polygon, to: &out) { appendPositions($0, to: &$1) }

@@ -40,7 +40,8 @@ public struct GeoJSONError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notGeoJSON(let what): return prefix + "not GeoJSON: \(what)"
         case .invalidGeometry(let what): return prefix + "invalid geometry: \(what)"
         case .unsupportedGeometry(let type): return prefix + "unsupported geometry type \(type)"
-        case .ringNotClosed(let ring): return prefix + "polygon ring \(ring) is not closed (first and last positions differ)"
+        case .ringNotClosed(let ring):
+            return prefix + "polygon ring \(ring) is not closed (first and last positions differ)"
         case .ringTooShort(let ring, let positions):
             return prefix + "polygon ring \(ring) has \(positions) positions; a closed ring needs at least 4"
         case .coordinateOutOfRange(let lat, let lon):

@@ -23,7 +23,7 @@ public struct GeofenceIndex: Sendable {
     public init(fences: [Geofence], maxCellsPerFence: Int = 16) {
         self.fences = fences
         self.shapes = GeofenceShapes(fences)
-        self.grid = GeofenceGrid(boxes: shapes.boxes, maxCellsPerFence: max(1, maxCellsPerFence))
+        self.grid = GeofenceGrid(parts: shapes.parts, maxCellsPerFence: max(1, maxCellsPerFence))
         var byID: [String: Int] = [:]
         for (i, fence) in fences.enumerated() where byID[fence.id] == nil { byID[fence.id] = i }
         self.positionByID = byID
@@ -50,15 +50,22 @@ public struct GeofenceIndex: Sendable {
     /// Calls `body` with every fence whose bounding box contains the point (a superset of the
     /// fences containing it; each at most once). No allocation.
     public func forEachCandidate(latitudeE7: Int32, longitudeE7: Int32, _ body: (Int) -> Void) {
-        grid.forEachCandidate(latitudeE7: latitudeE7, longitudeE7: longitudeE7, body)
+        grid.forEachPart(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { i, _ in
+            body(i)
+            return true
+        }
     }
 
     /// Calls `body` with every fence containing the point (each at most once, in index order
     /// within a grid level). No allocation.
     public func forEachContaining(latitudeE7: Int32, longitudeE7: Int32, _ body: (Int) -> Void) {
         let shapes = shapes
-        grid.forEachCandidate(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { i in
-            if shapes.contains(i, latitudeE7: latitudeE7, longitudeE7: longitudeE7) { body(i) }
+        grid.forEachPart(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { i, segment in
+            guard shapes.contains(i, segment: segment, latitudeE7: latitudeE7, longitudeE7: longitudeE7) else {
+                return false
+            }
+            body(i)
+            return true
         }
     }
 
@@ -68,8 +75,12 @@ public struct GeofenceIndex: Sendable {
     public func containing(latitudeE7: Int32, longitudeE7: Int32, into result: inout [Int32]) -> Int {
         result.removeAll(keepingCapacity: true)
         let shapes = shapes
-        grid.forEachCandidate(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { i in
-            if shapes.contains(i, latitudeE7: latitudeE7, longitudeE7: longitudeE7) { result.append(Int32(i)) }
+        grid.forEachPart(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { i, segment in
+            guard shapes.contains(i, segment: segment, latitudeE7: latitudeE7, longitudeE7: longitudeE7) else {
+                return false
+            }
+            result.append(Int32(i))
+            return true
         }
         return result.count
     }
@@ -78,8 +89,12 @@ public struct GeofenceIndex: Sendable {
     public func countContaining(latitudeE7: Int32, longitudeE7: Int32) -> Int {
         var n = 0
         let shapes = shapes
-        grid.forEachCandidate(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { i in
-            if shapes.contains(i, latitudeE7: latitudeE7, longitudeE7: longitudeE7) { n += 1 }
+        grid.forEachPart(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { i, segment in
+            guard shapes.contains(i, segment: segment, latitudeE7: latitudeE7, longitudeE7: longitudeE7) else {
+                return false
+            }
+            n += 1
+            return true
         }
         return n
     }

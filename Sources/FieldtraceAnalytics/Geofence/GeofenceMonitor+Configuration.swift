@@ -32,9 +32,14 @@ extension GeofenceMonitor {
         /// 120 s: a worker stepping out to a van for a tool is still on site, and multipath
         /// excursions near buildings last about a minute.
         public var exitDwellS = 120.0
-        /// User equivalent range error, metres: 1-sigma position error = HDOP x this, used when a
-        /// fix has HDOP but no accuracy. 5 m is typical of single-frequency consumer receivers.
-        public var uereM = 5.0
+        /// User equivalent range error, metres: 1-sigma position error per axis = HDOP x this,
+        /// used when a fix has HDOP but no accuracy. 3.5 m: modern single-frequency receivers
+        /// (older ones are nearer 5 m; a larger value only makes the monitor more cautious).
+        public var uereM = 3.5
+        /// A fix counts as beyond the margin only if also this many accuracy radii deep. 2: a fix
+        /// reporting 15 m accuracy must be 30 m inside to count, so a device reporting every
+        /// 10 s (6 fixes per minute) at a boundary cannot pile up a majority by noise alone.
+        public var beyondAccuracyFactor = 2.0
         /// Votes needed before a transition: the confirming fix and at least this many fixes in
         /// the dwell window beyond the margin. 2: one wild fix alone never changes the state,
         /// even on a device reporting less often than the dwell time.
@@ -54,6 +59,10 @@ extension GeofenceMonitor {
         /// of the true crossing even when noise delays the first fix on the new side, while a
         /// device that hovered near the boundary without voting still waits almost the whole dwell.
         public var maxClockLeadS = 30.0
+        /// The dwell clock starts at least this many seconds before the estimated crossing: the
+        /// typical error of the estimate with noisy fixes (a noise excursion can put the last
+        /// fix on the old side after the true crossing). 5 s.
+        public var crossingUncertaintyS = 5.0
         /// Settle test (a device that stays within GPS noise of the boundary, e.g. a worker who
         /// walks back to a spot 3 m inside the fence): window of fixes whose median signed
         /// distance is tested, seconds. 300 s: at 1 Hz the median of 300 fixes with 10 m noise is
@@ -62,17 +71,20 @@ extension GeofenceMonitor {
         /// The settle test runs only this long after the dwell clock started, seconds (and only
         /// after the dwell): 120 s of fixes before a statistical verdict.
         public var settleMinimumS = 120.0
-        /// Fewest fixes in the settle window. 30: a median of fewer is not a verdict.
-        public var settleMinimumFixes = 30
+        /// Fewest fixes in the settle window. 60 (one every 5 s over the window): a median of
+        /// fewer noisy fixes is no verdict; sparser devices rely on the margin test alone.
+        public var settleMinimumFixes = 60
         /// The median must be on the new side by this many metres plus `settleStandardErrors`
         /// standard errors. 1 m: a position within a metre of the line is never taken as a side.
         public var settleMarginM = 1.0
-        /// Standard errors of the median required. 3: about 1 in 1,000 per independent window
-        /// for a device exactly on the boundary.
+        /// Standard errors of the median required beyond `settleMarginM`. 3: with the margin, a
+        /// device 1.5 m from the boundary is about 4 standard errors or more from a false verdict.
         public var settleStandardErrors = 3.0
         /// Error that averaging cannot remove (slowly varying multipath and atmospheric error),
-        /// metres, added in quadrature to the median's standard error. 1 m.
-        public var settleErrorFloorM = 1.0
+        /// metres, added in quadrature to the median's standard error. 0.5 m. The test assumes
+        /// fixes about a second apart have independent errors; where errors drift over minutes
+        /// (a receiver without open sky) raise this or disable the test (`settleWindowS = 0`).
+        public var settleErrorFloorM = 0.5
         /// The settle test is evaluated at most this often per track, seconds of data time (it
         /// sorts up to 512 distances). 5 s.
         public var settleCheckIntervalS = 5.0

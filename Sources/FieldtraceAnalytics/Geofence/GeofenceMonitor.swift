@@ -3,25 +3,36 @@ import FieldtraceCore
 /// Geofence visits that never flap: per device and fence, a state machine
 /// (outside / enteringPending / inside / exitingPending) fed fixes in fix-time order.
 ///
-/// Rules (per fence, defaults in `Configuration`):
+/// Rules (per fence, defaults and their reasons in `Configuration`):
 /// - **Accuracy-aware votes.** A fix's accuracy radius `r` is its `accuracyM`, else HDOP x
-///   `uereM`, else 0. A fix whose circle straddles the boundary (`|d| < r`) casts no vote: it
-///   neither starts nor confirms a transition.
-/// - **Margin.** A fix counts as inside only if at least `band = max(margin, r)` metres inside,
-///   as outside only if at least `band` outside; in between keeps the state.
-/// - **Dwell, robustly.** A transition becomes pending at the first voting fix on the other
-///   side of the boundary; its crossing time is interpolated (signed distance, linearly) between
-///   the last fix on the old side and that fix. It is confirmed by a fix beyond the margin at
-///   least the dwell time after the crossing, if over the trailing dwell window the fixes beyond
-///   the margin are at least half (the window's median is beyond the margin), at least
-///   `minimumVotes`, and at most `maxContraryShare` are on the old side. A pending transition is
-///   cancelled once most of its fixes (and at least two) are back on the old side. So one wild
-///   fix (a 150 m multipath jump) neither makes nor breaks a transition, and a worker standing at
-///   the boundary, half the fixes on each side, never reaches a majority beyond the margin.
-/// - **Events.** `geofence.enter` / `geofence.exit` with `timeMs` = the interpolated crossing,
-///   `confirmedAtMs` = the confirming fix, `distance_m` = its distance to the boundary, and for
-///   exits `duration_s` of the visit. `geofence.dwell` once per visit when it passes the fence's
-///   `dwell_s` (`timeMs` = entry + `dwell_s`). Events are `late` if the confirming fix is.
+///   `uereM`, else 0. A fix whose circle straddles the boundary (`|d| < r`, `d` the signed
+///   distance, negative inside) casts no vote: it neither starts nor confirms a transition.
+/// - **Margin.** A fix counts as inside only if at least `max(margin, 2 r)` metres inside (the
+///   inside margin is capped at half the fence's depth, so a 30 m corridor can be entered), as
+///   outside only if at least `max(margin, 2 r)` outside; in between keeps the state.
+/// - **Dwell, robustly.** A transition becomes pending at the first voting fix on the other side.
+///   It is confirmed once the dwell has passed since the crossing and, over the dwell window, at
+///   least half of all fixes (voting or not) are beyond the margin on the new side and at most
+///   `maxContraryShare` vote for the old side (the margin test). One wild fix (a 150 m multipath
+///   jump) neither makes nor breaks a transition; a worker at the boundary, half the fixes on
+///   each side, never has such a majority. A pending transition is cancelled once most of its
+///   votes (and at least two) are back on the old side.
+/// - **Settle test.** A device that stays within GPS noise of the boundary (a worker back at a
+///   spot 3 m inside) is judged by the median signed distance of up to 5 minutes of fixes (at
+///   least 60): confirmed if it lies on the new side by `settleMarginM` plus 3 standard errors.
+///   It assumes roughly independent errors from fix to fix; see `settleErrorFloorM`.
+/// - **Crossing time.** First the interpolation (linear in signed distance) between the last fix
+///   on the old side and the first voting fix on the new side; refined every 5 s while pending by
+///   the change point of the fixes' sides (a pending started by a noise flip long before the
+///   real crossing does not keep that time) and a line fitted to the signed distances just
+///   after it. The dwell clock starts at the last voting fix on the old side, 5 to 30 s before
+///   the estimated crossing, so a real exit is confirmed within the dwell plus one reporting
+///   interval of the true crossing.
+/// - **Events.** `geofence.enter` / `geofence.exit` with `timeMs` = the crossing time,
+///   `confirmedAtMs` = the confirming fix, `distance_m` = its distance to the boundary (the
+///   median's, for the settle test), and for exits `duration_s` of the visit. `geofence.dwell`
+///   once per visit when it passes the fence's `dwell_s` (`timeMs` = entry + `dwell_s`). Events
+///   are `late` if the confirming fix is.
 /// - **Active hours.** The state machine always runs (so a device already inside when the hours
 ///   start does not produce a spurious enter, and an exit's duration counts from the real
 ///   entry); an event whose `timeMs` falls outside the fence's hours is not emitted.
@@ -30,11 +41,11 @@ import FieldtraceCore
 ///   interpolate from). `finish()` emits nothing: pending transitions lack their dwell and open
 ///   visits are still open (`insideFences` tells who is inside).
 /// - Fixes that are not valid, are flagged outliers, or are not newer than the device's
-///   previous fix are ignored.
+///   previous fix are ignored. A signal gap simply delays confirmation.
 ///
-/// Cost per fix: one index lookup plus O(vertices) per fence near the device; tracks exist only
-/// for fences the device is in or near. Allocation happens only when a device meets a fence
-/// (its track's vote window) or is first seen.
+/// Cost per fix: one index lookup plus O(vertices) per fence near the device, and while a
+/// transition is pending O(512) every 5 s of data. Tracks exist only for fences the device is in
+/// or near; a track's memory (its last 512 fixes, 6.5 KB) is allocated when a device meets a fence.
 public struct GeofenceMonitor: Sendable {
     public let index: GeofenceIndex
     public let configuration: Configuration
@@ -88,6 +99,8 @@ public struct GeofenceMonitor: Sendable {
                     Int(fence), latitudeE7: state.lastLatitudeE7, longitudeE7: state.lastLongitudeE7)
                 track.lastOldSideTimeMs = track.lastStableTimeMs
                 track.lastOldSideDistanceM = track.lastStableDistanceM
+                track.previousTimeMs = track.lastStableTimeMs
+                track.previousDistanceM = track.lastStableDistanceM
             }
             let at = state.tracks.firstIndex { $0.fence > fence } ?? state.tracks.endIndex
             state.tracks.insert(track, at: at)
@@ -149,6 +162,11 @@ public struct GeofenceMonitor: Sendable {
         return track.state
     }
 
+    /// The track of a device and fence, if any (for tests).
+    func track(of device: DeviceID, fence: Int) -> GeofenceTrack? {
+        devices[device]?.tracks.first { $0.fence == Int32(fence) }
+    }
+
     /// Accuracy radius of a fix, metres: `accuracyM`, else HDOP x `uereM`, else 0.
     func accuracyRadiusM(_ fix: Fix) -> Double {
         if let a = fix.accuracyM, a.isFinite, a >= 0 { return a }
@@ -159,7 +177,9 @@ public struct GeofenceMonitor: Sendable {
     private func emit(_ c: GeofenceTrack.Confirmed, fence: Int, fix: Fix, into events: inout [AnalyticsEvent]) {
         if let hours = rules[fence].activeHours, !hours.contains(timeMs: c.timeMs) { return }
         var attributes = [EventAttribute("distance_m", .double((c.distanceM * 10).rounded() / 10))]
-        if let duration = c.durationMs { attributes.append(EventAttribute("duration_s", .double(Double(duration) / 1000))) }
+        if let duration = c.durationMs {
+            attributes.append(EventAttribute("duration_s", .double(Double(duration) / 1000)))
+        }
         events.append(
             AnalyticsEvent(
                 kind: c.kind, device: fix.device, timeMs: c.timeMs, confirmedAtMs: fix.timeMs,

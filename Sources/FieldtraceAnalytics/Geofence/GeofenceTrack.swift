@@ -2,7 +2,7 @@
 ///
 /// Every fix gives a signed distance `d` (metres, negative inside) and an accuracy radius `r`.
 /// A fix votes only if its accuracy circle does not straddle the boundary (`|d| >= r`); it is
-/// *beyond* on a side if it is at least `max(margin, r)` deep into it, else *between*. The last
+/// *beyond* on a side if it is at least `max(margin, 2 r)` deep into it, else *between*. The last
 /// `windowCapacity` fixes (time, class, distance) are kept in a ring for the dwell window, the
 /// settle test and the crossing fit.
 struct GeofenceTrack {
@@ -48,6 +48,11 @@ struct GeofenceTrack {
     /// The last fix on the confirmed side, voting or not: the other end of the interpolation.
     var lastOldSideTimeMs: Int64?
     var lastOldSideDistanceM = 0.0
+    /// The previous fix (any side) and the first crossing since the last fix beyond the margin
+    /// on the confirmed side.
+    var previousTimeMs: Int64?
+    var previousDistanceM = 0.0
+    var crossingAfterClearMs: Int64?
     private var times: [Int64]
     private var classes: [UInt8]
     private var distances: [Float]
@@ -84,13 +89,29 @@ struct GeofenceTrack {
     ) {
         let rawInside = d <= 0
         let voting = abs(d) >= r
+        let deep = c.beyondAccuracyFactor * r
         let vote: UInt8 =
             !voting
             ? (rawInside ? Self.straddlingInside : Self.straddlingOutside)
-            : d <= -max(rules.insideMarginM, r)
+            : d <= -max(rules.insideMarginM, deep)
                 ? Self.beyondInside
-                : d <= 0 ? Self.betweenInside : d < max(rules.marginM, r) ? Self.betweenOutside : Self.beyondOutside
+                : d <= 0 ? Self.betweenInside : d < max(rules.marginM, deep) ? Self.betweenOutside : Self.beyondOutside
         record(t, vote, d)
+        // The first crossing after the device was last clearly (beyond the margin) on the
+        // confirmed side: what a stay judged by the settle test is timed by.
+        if vote == (inside ? Self.beyondInside : Self.beyondOutside) {
+            crossingAfterClearMs = nil
+        } else if crossingAfterClearMs == nil, rawInside != inside {
+            if let tp = previousTimeMs, tp < t, (previousDistanceM <= 0) == inside {
+                let denominator = previousDistanceM - d
+                let f = denominator != 0 ? min(1, max(0, previousDistanceM / denominator)) : 1
+                crossingAfterClearMs = tp + Int64((Double(t - tp) * f).rounded())
+            } else {
+                crossingAfterClearMs = t
+            }
+        }
+        previousTimeMs = t
+        previousDistanceM = d
 
         if !pending {
             if rawInside == inside {
@@ -109,8 +130,7 @@ struct GeofenceTrack {
             crossingMs = interpolatedCrossing(t, d)
             // The dwell counts from the last voting fix on the old side, the earliest the device
             // can have crossed, but from at most `maxClockLeadS` before the interpolated crossing.
-            let lead = Int64(c.maxClockLeadS * 1000)
-            clockStartMs = max(lastStableTimeMs ?? crossingMs, crossingMs - lead)
+            clockStartMs = clockStart(for: crossingMs, c)
             pendingVotes = 1
             pendingContrary = 0
             lastSettleCheckMs = 0
@@ -136,19 +156,23 @@ struct GeofenceTrack {
         // a noise flip long before the real crossing must not keep that flip's time.
         if t - lastChangePointMs >= 5_000 {
             lastChangePointMs = t
-            if let crossing = changePointCrossing(target: target) {
-                crossingMs = crossing
-                clockStartMs = max(lastStableTimeMs ?? crossing, crossing - Int64(c.maxClockLeadS * 1000))
+            if let crossing = changePointCrossing(target: target) { crossingMs = crossing }
+            let fitHalfWindowMs = Int64(c.crossingFitHalfWindowS * 1000)
+            if t - crossingMs >= fitHalfWindowMs {
+                crossingMs = fittedCrossing(halfWindowMs: fitHalfWindowMs, entering: target)
             }
+            clockStartMs = clockStart(for: crossingMs, c)
         }
         let dwellMs = target ? rules.enterDwellMs : rules.exitDwellMs
         guard t - clockStartMs >= dwellMs else { return }
         var evidenceM = abs(d)
+        var settled = false
         if !(voting && vote == (target ? Self.beyondInside : Self.beyondOutside)
             && marginEvidence(t, dwellMs: dwellMs, target: target, c))
         {
             guard let median = settleEvidence(t, accuracyM: r, target: target, c, &scratch) else { return }
             evidenceM = median
+            settled = true
         }
 
         pending = false
@@ -156,7 +180,14 @@ struct GeofenceTrack {
         lastStableDistanceM = d
         lastOldSideTimeMs = t
         lastOldSideDistanceM = d
-        crossingMs = fittedCrossing(halfWindowMs: Int64(c.crossingFitHalfWindowS * 1000), entering: target)
+        if settled {
+            // A stay within the noise: no line to fit; the crossing is the first one after the
+            // device was last clearly on the old side (or the pending one, if earlier).
+            crossingMs = min(crossingMs, crossingAfterClearMs ?? crossingMs)
+        } else {
+            crossingMs = fittedCrossing(halfWindowMs: Int64(c.crossingFitHalfWindowS * 1000), entering: target)
+        }
+        crossingAfterClearMs = nil
         if target {
             inside = true
             visitStartMs = crossingMs
@@ -169,6 +200,15 @@ struct GeofenceTrack {
             visitStartMs = nil
             out.append(Confirmed(kind: .geofenceExit, timeMs: crossingMs, distanceM: evidenceM, durationMs: duration))
         }
+    }
+
+    /// When the dwell clock of a transition crossing at `crossing` starts: at the last voting fix
+    /// on the old side (the earliest the device can have crossed), at most `maxClockLeadS` and
+    /// at least `crossingUncertaintyS` before the estimated crossing.
+    private func clockStart(for crossing: Int64, _ c: GeofenceMonitor.Configuration) -> Int64 {
+        let earliest = crossing - Int64(c.maxClockLeadS * 1000)
+        let latest = crossing - Int64(c.crossingUncertaintyS * 1000)
+        return min(latest, max(lastStableTimeMs ?? crossing, earliest))
     }
 
     /// The margin test: over the dwell window's fixes, at least half (and `minimumVotes`) beyond
@@ -207,13 +247,16 @@ struct GeofenceTrack {
         let n = scratch.count
         let median = n % 2 == 1 ? scratch[n / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2
         let sigma = max(r, 1)
-        let standardError = (1.5625 * sigma * sigma / Double(n) + c.settleErrorFloorM * c.settleErrorFloorM).squareRoot()
+        let standardError = (1.5625 * sigma * sigma / Double(n) + c.settleErrorFloorM * c.settleErrorFloorM)
+            .squareRoot()
         let needed = c.settleMarginM + c.settleStandardErrors * standardError
         let onTarget = target ? -median : median
         return onTarget >= needed ? onTarget : nil
     }
 
-    private mutating func checkDwell(_ t: Int64, _ d: Double, _ rules: GeofenceMonitor.FenceRules, _ out: inout [Confirmed]) {
+    private mutating func checkDwell(
+        _ t: Int64, _ d: Double, _ rules: GeofenceMonitor.FenceRules, _ out: inout [Confirmed]
+    ) {
         guard inside, !pending, !dwellReported, let start = visitStartMs, let threshold = rules.dwellThresholdMs,
             t - start >= threshold
         else { return }
@@ -233,9 +276,10 @@ struct GeofenceTrack {
     }
 
     /// The most likely crossing among the remembered fixes: the step from the old to the new side
-    /// of the boundary that best splits the fixes' raw sides (the earliest position maximising
-    /// new-side minus old-side fixes after it), interpolated by signed distance between the two
-    /// fixes around it. O(remembered fixes).
+    /// that best splits the fixes' raw sides (the earliest position maximising new-side minus
+    /// old-side fixes after it), interpolated by signed distance between the two fixes around
+    /// it. A stale noise flip before a real walk across is outweighed by the walk.
+    /// O(remembered fixes).
     private func changePointCrossing(target: Bool) -> Int64? {
         // Only when the remembered fixes reach a minute before the current estimate: otherwise
         // (a long pending stay) the estimate's own fixes are gone and it stands.

@@ -5,6 +5,7 @@ import FieldtraceCore
 public struct SegmentDecoder {
     private var body: [UInt8] = []
     private var columns: [Int64] = []
+    private var modelled = ModelledScratch()
 
     public init() {}
 
@@ -14,9 +15,8 @@ public struct SegmentDecoder {
     public mutating func decode(_ bytes: UnsafeRawBufferPointer, into output: inout [Fix]) throws(SegmentError)
         -> SegmentHeader
     {
-        let header = try inflate(bytes)
+        let header = try decodeColumnsIntoScratch(bytes)
         do {
-            try decodeColumnsIntoScratch(header: header)
             try materialize(header: header, into: &output)
         } catch {
             throw .malformed("\(error)")
@@ -24,15 +24,36 @@ public struct SegmentDecoder {
         return header
     }
 
-    /// Checks the header and the body's CRC and decompresses the body into `body`.
-    private mutating func inflate(_ bytes: UnsafeRawBufferPointer) throws(SegmentError) -> SegmentHeader {
+    /// Checks the header and the body's CRC, then decodes the body's columns into `columns`
+    /// and `presence`: a packed body after LZ4 into `body`, a modelled one where it lies.
+    private mutating func decodeColumnsIntoScratch(_ bytes: UnsafeRawBufferPointer) throws(SegmentError)
+        -> SegmentHeader
+    {
         let header = try SegmentHeader.decode(bytes)
         let start = header.encodedBytes
         guard bytes.count - start >= header.compressedBytes else { throw .truncated }
-        let compressed = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + header.compressedBytes)])
-        guard CRC32C.checksum(compressed) == header.bodyCRC else { throw .badBodyChecksum }
-        guard LZ4.decompress(compressed, size: header.uncompressedBytes, into: &body) else {
-            throw .malformed("LZ4 body")
+        let stored = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + header.compressedBytes)])
+        guard CRC32C.checksum(stored) == header.bodyCRC else { throw .badBodyChecksum }
+        prepareScratch(count: header.count)
+        do {
+            if header.version == SegmentHeader.modelledVersion {
+                try columns.withUnsafeMutableBufferPointer { c throws(PackingError) in
+                    try presence.withUnsafeMutableBufferPointer { p throws(PackingError) in
+                        try ModelledBody.decode(
+                            count: header.count, body: stored, columns: c.baseAddress!, presence: p.baseAddress!,
+                            scratch: &modelled)
+                    }
+                }
+            } else {
+                guard LZ4.decompress(stored, size: header.uncompressedBytes, into: &body) else {
+                    throw SegmentError.malformed("LZ4 body")
+                }
+                try decodePackedColumns(header: header)
+            }
+        } catch let error as SegmentError {
+            throw error
+        } catch {
+            throw .malformed("\(error)")
         }
         return header
     }
@@ -64,12 +85,7 @@ public struct SegmentDecoder {
     public mutating func decodeColumns<R>(
         _ bytes: UnsafeRawBufferPointer, _ visit: (SegmentColumns) throws -> R
     ) throws -> R {
-        let header = try inflate(bytes)
-        do {
-            try decodeColumnsIntoScratch(header: header)
-        } catch {
-            throw SegmentError.malformed("\(error)")
-        }
+        let header = try decodeColumnsIntoScratch(bytes)
         return try columns.withUnsafeBufferPointer { c in
             try presence.withUnsafeBufferPointer { p in
                 try visit(SegmentColumns(header: header, columns: c.baseAddress!, presence: p.baseAddress!))
@@ -77,15 +93,20 @@ public struct SegmentDecoder {
         }
     }
 
-    private mutating func decodeColumnsIntoScratch(header: SegmentHeader) throws {
-        let n = header.count
+    /// Column and presence buffers for `n` fixes.
+    private mutating func prepareScratch(count n: Int) {
         let slots = Slot.allCases.count
-        let optionalSlots = slots - Slot.firstOptional
         let bitmapBytes = (n + 7) / 8
         if columns.count < n * slots { columns = [Int64](repeating: 0, count: n * slots) }
-        if presence.count < bitmapBytes * optionalSlots {
-            presence = [UInt8](repeating: 0, count: bitmapBytes * optionalSlots)
+        if presence.count < bitmapBytes * (slots - Slot.firstOptional) {
+            presence = [UInt8](repeating: 0, count: bitmapBytes * (slots - Slot.firstOptional))
         }
+    }
+
+    private mutating func decodePackedColumns(header: SegmentHeader) throws {
+        let n = header.count
+        let slots = Slot.allCases.count
+        let bitmapBytes = (n + 7) / 8
         try body.withUnsafeBytes { raw in
             var reader = ByteReader(raw)
             try columns.withUnsafeMutableBufferPointer { all in

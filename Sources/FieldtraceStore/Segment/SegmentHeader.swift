@@ -5,7 +5,7 @@ import FieldtraceCore
 /// | offset | size | field |
 /// | --- | --- | --- |
 /// | 0 | 4 | magic `FTS1` |
-/// | 4 | 1 | version (1) |
+/// | 4 | 1 | version: 1 body packed then LZ4 (`ColumnCoding`), 2 body range-coded (`ModelledBody`) |
 /// | 5 | 1 | level (0 lossless, 1 simplified) |
 /// | 6 | 2 | flags (0; reserved) |
 /// | 8 | 4 | fix count |
@@ -19,12 +19,19 @@ import FieldtraceCore
 /// | 57 | n | device id (ASCII) |
 /// | 57+n | 4 | CRC-32C of the header bytes before it |
 ///
+/// A version 2 body is stored as is: its uncompressed and compressed sizes are equal.
 /// Every size is checked against `SegmentLimits` before anything is allocated.
 public struct SegmentHeader: Sendable, Hashable {
     public static let magic: [UInt8] = Array("FTS1".utf8)
-    public static let version: UInt8 = 1
+    /// Body packed (`BlockPacking`) then LZ4: fast to decode, for tracks of a fix every few seconds or faster.
+    public static let packedVersion: UInt8 = 1
+    /// Body range-coded with adaptive models (`ModelledBody`): smaller, slower to decode per
+    /// fix, for slow tracks (`SegmentEncoder.modelledMinIntervalMs`).
+    public static let modelledVersion: UInt8 = 2
     static let fixedBytes = 57
 
+    /// The body's format: `packedVersion` or `modelledVersion`.
+    public var version: UInt8 = packedVersion
     public var level: UInt8
     public var count: Int
     public var t0: Int64
@@ -46,7 +53,7 @@ public struct SegmentHeader: Sendable, Hashable {
     func encode(into out: inout ByteWriter) {
         let start = out.bytes.count
         out.append(Self.magic)
-        out.u8(Self.version)
+        out.u8(version)
         out.u8(level)
         out.u16(0)
         out.u32(UInt32(count))
@@ -74,7 +81,9 @@ public struct SegmentHeader: Sendable, Hashable {
             let magic = try r.take(4)
             guard magic.elementsEqual(Self.magic) else { throw SegmentError.badMagic }
             let version = try r.u8()
-            guard version == Self.version else { throw SegmentError.unsupportedVersion(version) }
+            guard version == Self.packedVersion || version == Self.modelledVersion else {
+                throw SegmentError.unsupportedVersion(version)
+            }
             let level = try r.u8()
             _ = try r.u16()
             let count = Int(try r.u32())
@@ -100,8 +109,12 @@ public struct SegmentHeader: Sendable, Hashable {
                 throw SegmentError.tooLarge("compressed size \(compressed)")
             }
             guard t0 <= t1 else { throw SegmentError.malformed("time range") }
+            guard version == Self.packedVersion || compressed == uncompressed else {
+                throw SegmentError.malformed("version 2 body sizes differ")
+            }
             return SegmentHeader(
-                level: level, count: count, t0: t0, t1: t1, minLatitudeE7: box.0, maxLatitudeE7: box.1,
+                version: version, level: level, count: count, t0: t0, t1: t1, minLatitudeE7: box.0,
+                maxLatitudeE7: box.1,
                 minLongitudeE7: box.2, maxLongitudeE7: box.3, uncompressedBytes: uncompressed,
                 compressedBytes: compressed, bodyCRC: bodyCRC, device: device)
         } catch let error as SegmentError {

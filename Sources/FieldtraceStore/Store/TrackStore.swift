@@ -6,8 +6,13 @@ public struct StoreOptions: Sendable {
     /// Most fixes per segment: an hour at 1 Hz. Small enough that a replay window decodes
     /// little beyond it, large enough that the 60-odd header bytes vanish per fix.
     public var segmentMaxFixes = 3600
-    /// Longest time span of a segment: an hour, so a device-day is about 24 segments at any rate.
-    public var segmentMaxSpanMs: Int64 = 3_600_000
+    /// Longest time span of a segment: 12 hours. A slow tracker's segment is then cut by
+    /// `segmentMaxFixes` (3,600 fixes are 10 hours at 0.1 Hz), so its header and the coder's
+    /// learning are spread over many fixes (0.1 Hz: 4.2 bytes per fix in hour-long segments,
+    /// 3.63 in 10-hour ones), while replaying any window still decodes at most 3,600 fixes beyond
+    /// it, as for a 1 Hz hour. The cap keeps a sparse tracker's segment within half a day, so
+    /// retention by days drops data close to its age.
+    public var segmentMaxSpanMs: Int64 = 43_200_000
     /// Pack file size before rolling: 256 MiB keeps file counts low and GC rewrites bounded.
     public var packMaxBytes = 256 << 20
     /// WAL group commit window, microseconds (see `WALConfiguration`).

@@ -96,8 +96,9 @@ public enum SyntheticFences {
     }
 
     /// Lookup points uniform over the same square, as (latitudeE7, longitudeE7).
-    public static func points(count: Int, seed: UInt64, sideM: Double = 40_000) -> [(latitudeE7: Int32, longitudeE7: Int32)]
-    {
+    public static func points(count: Int, seed: UInt64, sideM: Double = 40_000) -> [(
+        latitudeE7: Int32, longitudeE7: Int32
+    )] {
         var g = Generator(rng: SeededRandom(seed: seed))
         return (0..<count).map { _ in
             let east = (g.uniform() - 0.5) * sideM

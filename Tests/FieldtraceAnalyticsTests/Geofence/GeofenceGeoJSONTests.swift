@@ -32,10 +32,14 @@ import Testing
         guard case .polygon(let rings) = fences[1].shape else { Issue.record("not a polygon"); return }
         #expect(rings.count == 2 && rings[1].count == 5)
         #expect(fences[1].activeHours?.utcOffsetMinutes == -300)
-        #expect(fences[2].shape == .corridor(line: [
-            GeoPosition(longitude: 121.40, latitude: 31.20), GeoPosition(longitude: 121.41, latitude: 31.21),
-            GeoPosition(longitude: 121.42, latitude: 31.21),
-        ], widthM: 40))
+        #expect(
+            fences[2].shape
+                == .corridor(
+                    line: [
+                        GeoPosition(longitude: 121.40, latitude: 31.20),
+                        GeoPosition(longitude: 121.41, latitude: 31.21),
+                        GeoPosition(longitude: 121.42, latitude: 31.21),
+                    ], widthM: 40))
         guard case .multiPolygon(let parts) = fences[3].shape else { Issue.record("not a multipolygon"); return }
         #expect(parts.count == 2)
     }
@@ -64,18 +68,50 @@ import Testing
     static let square = #"[[0,0],[1,0],[1,1],[0,1],[0,0]]"#
 
     @Test(arguments: [
-        (feature(#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0.5]]]}"#), GeoJSONError.Reason.ringNotClosed(ring: 0)),
-        (feature(#"{"type":"Polygon","coordinates":[\#(square),[[0,0],[1,1],[0,0]]]}"#), .ringTooShort(ring: 1, positions: 3)),
-        (feature(#"{"type":"Point","coordinates":[0,0]}"#, #"{"radius_m":0}"#), .invalidProperty(key: "radius_m", "must be > 0")),
-        (feature(#"{"type":"Point","coordinates":[0,0]}"#, #"{"radius_m":-5}"#), .invalidProperty(key: "radius_m", "must be > 0")),
-        (feature(#"{"type":"Point","coordinates":[0,91]}"#, #"{"radius_m":5}"#), .coordinateOutOfRange(latitude: 91, longitude: 0)),
-        (feature(#"{"type":"Point","coordinates":[181,0]}"#, #"{"radius_m":5}"#), .coordinateOutOfRange(latitude: 0, longitude: 181)),
+        (
+            feature(#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0.5]]]}"#),
+            GeoJSONError.Reason.ringNotClosed(ring: 0)
+        ),
+        (
+            feature(#"{"type":"Polygon","coordinates":[\#(square),[[0,0],[1,1],[0,0]]]}"#),
+            .ringTooShort(ring: 1, positions: 3)
+        ),
+        (
+            feature(#"{"type":"Point","coordinates":[0,0]}"#, #"{"radius_m":0}"#),
+            .invalidProperty(key: "radius_m", "must be > 0")
+        ),
+        (
+            feature(#"{"type":"Point","coordinates":[0,0]}"#, #"{"radius_m":-5}"#),
+            .invalidProperty(key: "radius_m", "must be > 0")
+        ),
+        (
+            feature(#"{"type":"Point","coordinates":[0,91]}"#, #"{"radius_m":5}"#),
+            .coordinateOutOfRange(latitude: 91, longitude: 0)
+        ),
+        (
+            feature(#"{"type":"Point","coordinates":[181,0]}"#, #"{"radius_m":5}"#),
+            .coordinateOutOfRange(latitude: 0, longitude: 181)
+        ),
         (feature(#"{"type":"Polygon","coordinates":[\#(square)]}"#, id: ""), .missingID),
         (feature(#"{"type":"Polygon","coordinates":[\#(square)]}"#, id: #""id":"ok","#), .duplicateID("ok")),
-        (feature(#"{"type":"LineString","coordinates":[[0,0],[1,1]]}"#), .invalidProperty(key: "width_m", "a LineString fence (corridor) needs width_m > 0")),
-        (feature(#"{"type":"Polygon","coordinates":[\#(square)]}"#, #"{"active_hours":"8-18"}"#), .invalidProperty(key: "active_hours", "expected \"HH:MM-HH:MM\" ranges, comma-separated")),
-        (feature(#"{"type":"Polygon","coordinates":[\#(square)]}"#, #"{"margin_m":"20"}"#), .invalidProperty(key: "margin_m", "must be a number, not string")),
-        (feature(#"{"type":"MultiPoint","coordinates":[[0,0]]}"#), .invalidGeometry("a fence is a Point with radius_m, a Polygon or MultiPolygon, or a LineString with width_m; found MultiPoint")),
+        (
+            feature(#"{"type":"LineString","coordinates":[[0,0],[1,1]]}"#),
+            .invalidProperty(key: "width_m", "a LineString fence (corridor) needs width_m > 0")
+        ),
+        (
+            feature(#"{"type":"Polygon","coordinates":[\#(square)]}"#, #"{"active_hours":"8-18"}"#),
+            .invalidProperty(key: "active_hours", "expected \"HH:MM-HH:MM\" ranges, comma-separated")
+        ),
+        (
+            feature(#"{"type":"Polygon","coordinates":[\#(square)]}"#, #"{"margin_m":"20"}"#),
+            .invalidProperty(key: "margin_m", "must be a number, not string")
+        ),
+        (
+            feature(#"{"type":"MultiPoint","coordinates":[[0,0]]}"#),
+            .invalidGeometry(
+                "a fence is a Point with radius_m, a Polygon or MultiPolygon, or a LineString with width_m; found MultiPoint"
+            )
+        ),
     ])
     func rejectsABadFenceNamingItsIndex(text: String, reason: GeoJSONError.Reason) {
         #expect(throws: GeoJSONError(featureIndex: 1, reason)) { try Geofence.readCollection(Array(text.utf8)) }
@@ -98,7 +134,8 @@ import Testing
             """#
         let features = try GeoJSON.readFeatures(Array(text.utf8))
         #expect(features.count == 1 && features[0].identifier == "r1")
-        #expect(features[0].property("device")?.stringValue == "w1" && features[0].property("width_m")?.doubleValue == 50)
+        #expect(
+            features[0].property("device")?.stringValue == "w1" && features[0].property("width_m")?.doubleValue == 50)
         guard case .lineString(let line)? = features[0].geometry else { Issue.record("not a line"); return }
         #expect(line[1] == GeoPosition(longitude: 121.5, latitude: 31.3, altitude: 6))
     }
@@ -113,7 +150,9 @@ import Testing
         #expect(!day.contains(timeMs: midnightUTC + 10 * 3_600_000))
         let night = try #require(ActiveHours(parsing: "22:00-06:00,12:00-12:30", utcOffsetMinutes: 0))
         #expect(night.contains(timeMs: midnightUTC + 23 * 3_600_000) && night.contains(timeMs: midnightUTC + 3_600_000))
-        #expect(night.contains(timeMs: midnightUTC + 12 * 3_600_000) && !night.contains(timeMs: midnightUTC + 7 * 3_600_000))
+        #expect(
+            night.contains(timeMs: midnightUTC + 12 * 3_600_000) && !night.contains(timeMs: midnightUTC + 7 * 3_600_000)
+        )
         #expect(ActiveHours(parsing: "08:00-08:00", utcOffsetMinutes: 0) == nil)
         #expect(ActiveHours(parsing: "00:00-24:00", utcOffsetMinutes: 0) != nil)
         #expect(ActiveHours.parseUTCOffset("-05:30") == -330 && ActiveHours.parseUTCOffset("+0800") == 480)

@@ -50,7 +50,9 @@ import Testing
     }
 
     @Test func rejectsInvalidUTF8InStrings() {
-        #expect(throws: JSONParseError.invalidUTF8(offset: 1)) { try parser.parse([0x5B, 0x22, 0xC3, 0x28, 0x22, 0x5D]) }
+        #expect(throws: JSONParseError.invalidUTF8(offset: 1)) {
+            try parser.parse([0x5B, 0x22, 0xC3, 0x28, 0x22, 0x5D])
+        }
         #expect(throws: JSONParseError.invalidUTF8(offset: 0)) { try parser.parse([0x22, 0x5C, 0x6E, 0xFF, 0x22]) }
     }
 
@@ -76,7 +78,8 @@ import Testing
     @Test func survivesSeededGarbage() {
         let seed: UInt64 = 0x6765_6F6A_736F_6E
         var rng = SeededRandom(seed: seed)
-        let document = "[" + SyntheticFences.geoJSON(count: 3, seed: 1) + #",{"a":["\ud83d\ude00\n",-1.5e-3,true,null]}]"#
+        let document =
+            "[" + SyntheticFences.geoJSON(count: 3, seed: 1) + #",{"a":["\ud83d\ude00\n",-1.5e-3,true,null]}]"#
         let base = Array(document.utf8)
         let alphabet = Array(#"{}[],:"\/-+.0123456789eEtrufalsn ubx"#.utf8) + [0x00, 0x80, 0xC3, 0xFF]
         var values = 0
