@@ -81,14 +81,30 @@ final class DuplicateFilter: Sendable {
     }
 
     /// Adds entries for devices seen for the first time, from their stored recent fix times.
-    func seed(_ seeds: [(device: DeviceID, times: [Int64], newestMs: Int64?)], nowMs: Int64) {
+    /// `inserted` is called, with the lock held, with the devices this call added and their
+    /// newest stored fix time: nothing of this process can be appended for them before it
+    /// returns (every append goes through an entry), so a message it queues comes first.
+    func seed(
+        _ seeds: [(device: DeviceID, times: [Int64], newestMs: Int64?)], nowMs: Int64,
+        inserted: ([(device: DeviceID, newestMs: Int64?)]) -> Void
+    ) {
         state.withLock { s in
+            var added: [(device: DeviceID, newestMs: Int64?)] = []
             for seed in seeds where s.entries[seed.device] == nil {
                 var entry = Entry(lastAppendMs: nowMs)
                 for time in seed.times.suffix(capacity) { entry.insert(time, capacity: capacity) }
                 if let newest = seed.newestMs { entry.newestMs = max(entry.newestMs, newest) }
                 s.entries[seed.device] = entry
+                added.append((seed.device, seed.newestMs))
             }
+            if !added.isEmpty { inserted(added) }
+        }
+    }
+
+    /// Drops a device's entry (its analysis state was evicted): its next batch seeds it again.
+    func forget(_ device: DeviceID) {
+        state.withLock { s in
+            if let entry = s.entries[device], entry.inFlight.isEmpty { s.entries.removeValue(forKey: device) }
         }
     }
 

@@ -67,9 +67,10 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
         self.store = store
         self.eventLog = eventLog
         self.nowMs = nowMs
-        filters = (0..<configuration.shardCount).map { _ in
+        let filters = (0..<configuration.shardCount).map { _ in
             DuplicateFilter(capacity: configuration.duplicateWindowFixes)
         }
+        self.filters = filters
         maintenance = WorkerThread(name: "fieldtrace-maintenance", capacity: 16) { jobs in
             for job in jobs { job.body() }
         }
@@ -78,7 +79,7 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
         shards = (0..<configuration.shardCount).map { index in
             Shard(
                 index: index, configuration: configuration, store: store, log: eventLog, profile: profile,
-                reportFailure: { box.report($0) })
+                reportFailure: { box.report($0) }, forget: { [filter = filters[index]] in filter.forget($0) })
         }
         box.set { [weak self] error in self?.fail(error) }
     }
@@ -89,9 +90,10 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
         life.withLock { $0.phase = .running }
         let now = nowMs()
         var byShard = [[DeviceID]](repeating: [], count: shards.count)
+        // Everything stored is history for them (nothing was appended by this process yet).
         for device in store.recoveredDevices.sorted() { byShard[shardIndex(of: device)].append(device) }
         for (index, devices) in byShard.enumerated() where !devices.isEmpty {
-            shards[index].worker.enqueueControl(.load(devices, nowMs: now))
+            shards[index].worker.enqueueControl(.load(devices.map { ($0, Int64.max) }, nowMs: now))
         }
     }
 
@@ -150,7 +152,13 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
         for (index, fixes) in perShard.enumerated() where !fixes.isEmpty {
             let filter = filters[index]
             let unknown = filter.unknownDevices(in: fixes)
-            if !unknown.isEmpty { filter.seed(try unknown.map(seed), nowMs: now) }
+            if !unknown.isEmpty {
+                // The shard loads a device first seen here before any of its fixes from now on.
+                let worker = shards[index].worker!
+                filter.seed(try unknown.map(seed), nowMs: now) { added in
+                    worker.enqueueControl(.load(added.map { ($0.device, $0.newestMs) }, nowMs: now))
+                }
+            }
             let admission = try filter.admit(fixes, nowMs: now)
             duplicates += admission.duplicates
             fresh += admission.fresh

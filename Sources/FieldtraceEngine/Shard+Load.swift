@@ -6,8 +6,10 @@ import FieldtraceStore
 /// eviction) neither loses nor repeats events.
 ///
 /// ## How far back
-/// The stored fixes of the last `rebuildLookbackMs + sessionGapMs` before the device's newest
-/// stored fix are read. If a session starts in them (a gap in fix time longer than
+/// A device is loaded when this process first sees it, by a message its first batch queues
+/// before anything of this process is appended for it, so "stored" means stored before. The
+/// stored fixes of the last `rebuildLookbackMs + sessionGapMs` before the device's newest such
+/// fix are read. If a session starts in them (a gap in fix time longer than
 /// `sessionGapMs`), the rebuild runs from that start: a session starts from a fresh analyzer,
 /// so the rebuilt state is exactly the one the device had, and its events are reconciled with
 /// the log like a late-data re-analysis (the rule in `Shard+Late.swift`): events lost in a crash
@@ -24,7 +26,11 @@ import FieldtraceStore
 /// After a profile refresh (fences or routes changed), the device is loaded the second way
 /// whatever its history: the new setup applies from its resume point on, past events stand.
 extension Shard {
-    func load(_ device: DeviceID, excluding current: [Fix], nowMs: Int64) throws -> DeviceState<Analyzer> {
+    /// Builds a device's state from its stored fixes up to `throughMs` (nil: none), leaving out
+    /// `current` (fixes about to be processed).
+    func load(
+        _ device: DeviceID, through throughMs: Int64?, excluding current: [Fix], nowMs: Int64
+    ) throws -> DeviceState<Analyzer> {
         counters.devicesLoaded.add(1, ordering: .relaxed)
         let wasRefreshed = refreshed.remove(device) != nil
         let profile = self.profile(device)
@@ -35,7 +41,8 @@ extension Shard {
             ladder: SnapshotLadder(AnalysisSnapshot(validAtMs: .min, analyzer: nil)), nowMs: nowMs)
         state.online = resume.connectivity == .deviceOnline
         state.progressStep = resume.step ?? .min
-        guard let newest = try store.newestFixTime(device: device) else { return state }
+        guard let throughMs, let storedNewest = try store.newestFixTime(device: device) else { return state }
+        let newest = min(storedNewest, throughMs)
 
         let excluded = Set(current.map(\.timeMs))
         let from = newest - configuration.rebuildLookbackMs - gap

@@ -7,8 +7,9 @@ enum ShardMessage: Sendable {
     /// Durable, analysable fixes of this shard's devices, in arrival order.
     case fixes([Fix], nowMs: Int64)
     case tick(nowMs: Int64)
-    /// Load these devices now (after a restart: devices with fixes recovered from the WAL).
-    case load([DeviceID], nowMs: Int64)
+    /// Load these devices now, rebuilding their state from their stored fixes up to the given
+    /// fix time (what was stored before this process appended for them; nil: nothing).
+    case load([(device: DeviceID, throughMs: Int64?)], nowMs: Int64)
     /// Release every held fix, run pending re-analyses, write events and progress, then resume.
     case drain(nowMs: Int64, CheckedContinuation<Void, Never>)
     /// Devices of `tenant` (all when nil) are unloaded: their next fix loads them with the
@@ -28,6 +29,8 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
     let profile: @Sendable (DeviceID) -> DeviceProfile<Analyzer.Setup>
     let counters = ShardCounters()
     let reportFailure: @Sendable (any Error) -> Void
+    /// Tells the duplicate filter a device was evicted (so its next batch loads it again).
+    let forget: @Sendable (DeviceID) -> Void
     private(set) var worker: WorkerThread<ShardMessage>!
 
     // Owned by the worker thread.
@@ -44,7 +47,8 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
     init(
         index: Int, configuration: EngineConfiguration, store: TrackStore, log: EventLog,
         profile: @escaping @Sendable (DeviceID) -> DeviceProfile<Analyzer.Setup>,
-        reportFailure: @escaping @Sendable (any Error) -> Void
+        reportFailure: @escaping @Sendable (any Error) -> Void,
+        forget: @escaping @Sendable (DeviceID) -> Void
     ) {
         self.index = index
         self.configuration = configuration
@@ -52,6 +56,7 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
         self.log = log
         self.profile = profile
         self.reportFailure = reportFailure
+        self.forget = forget
         worker = WorkerThread(name: "fieldtrace-shard-\(index)", capacity: configuration.shardQueueCapacity) {
             [self] messages in handle(messages)
         }
@@ -64,8 +69,8 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
             case .tick(let now): guarded { try tick(nowMs: now) }
             case .load(let list, let now):
                 guarded {
-                    for device in list where devices[device] == nil {
-                        devices[device] = try load(device, excluding: [], nowMs: now)
+                    for (device, through) in list where devices[device] == nil {
+                        devices[device] = try load(device, through: through, excluding: [], nowMs: now)
                     }
                 }
             case .drain(let now, let continuation):
@@ -125,7 +130,10 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
     /// Routes a device's new fixes: in-order ones to the reorder buffer (then the analysis),
     /// late ones to a pending re-analysis.
     private func admit(_ fixes: [Fix], device: DeviceID, nowMs: Int64) throws {
-        var state = try devices.removeValue(forKey: device) ?? load(device, excluding: fixes, nowMs: nowMs)
+        // Normally loaded by the message the first batch queued; after an eviction raced with a
+        // batch, everything stored but these fixes is history.
+        var state =
+            try devices.removeValue(forKey: device) ?? load(device, through: .max, excluding: fixes, nowMs: nowMs)
         defer { devices[device] = state }
         if !state.online {
             state.online = true
@@ -216,6 +224,7 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
         }
         for device in evicted {
             let state = devices.removeValue(forKey: device)!
+            forget(device)
             if state.run.step > state.progressStep { pendingProgress[device] = state.run.step }
             if state.online { online -= 1 }
         }
