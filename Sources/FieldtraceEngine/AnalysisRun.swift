@@ -24,6 +24,9 @@ public struct AnalysisRun<Analyzer: DeviceAnalyzer>: Sendable {
     public internal(set) var analyzer: Analyzer?
     /// Fix time of the last fix processed (`Int64.min` before the first).
     public internal(set) var lastMs: Int64
+    /// Whether the last `feed` started a session (its fix met a fresh analyzer): the state just
+    /// before that fix is a free, exact base for late data (`SnapshotLadder`).
+    public private(set) var startedSession = false
     private var scratch: [AnalyticsEvent] = []
 
     public init(device: DeviceID, setup: Analyzer.Setup, sessionGapMs: Int64) {
@@ -52,7 +55,8 @@ public struct AnalysisRun<Analyzer: DeviceAnalyzer>: Sendable {
     public mutating func feed(_ fix: Fix, into out: inout [EmittedEvent]) {
         precondition(lastMs == .min || fix.timeMs > lastMs, "fixes in strictly increasing fix time")
         if analyzer != nil && fix.timeMs - lastMs > sessionGapMs { finish(into: &out) }
-        if analyzer == nil { analyzer = Analyzer(device: device, setup: setup) }
+        startedSession = analyzer == nil
+        if startedSession { analyzer = Analyzer(device: device, setup: setup) }
         scratch.removeAll(keepingCapacity: true)
         analyzer!.process(fix, into: &scratch)
         lastMs = fix.timeMs

@@ -60,13 +60,16 @@ public struct EngineConfiguration: Sendable {
     /// ... or until this many late fixes are pending for a device: 20,000 (5.5 hours at 1 Hz)
     /// bounds the delay of late events during a very long back-fill.
     public var lateMaxPendingFixes = 20_000
-    /// A snapshot of a device's analysis state is kept every this much fix time. 5 minutes: a
-    /// recent late fix re-analyses at most 5 minutes of fixes plus its own span.
+    /// A snapshot (a copy) of a device's analyzer is taken every this much fix time. 5 minutes:
+    /// late data of the last minutes, the common case, re-analyses a few minutes of fixes.
     public var snapshotIntervalMs: Int64 = 300_000
-    /// Most snapshots kept per device; older ones are thinned to a roughly geometric spacing
-    /// (dense near now, sparse far back), so any late fix in `lateWindowMs` re-analyses at most
-    /// about half its age. 12 bounds the memory to 12 copies of the state.
-    public var maxSnapshots = 12
+    /// Most analyzer copies kept per device, thinned to a roughly geometric spacing (the newest
+    /// always kept). The start of every session is kept besides, for free: a fresh analyzer is
+    /// exact and costs nothing, so late data older than every copy of its session re-analyses
+    /// from the session's start (a workday at most, usually). Memory per device is about
+    /// `(1 + maxSnapshots) ×` the analyzer's size; 2 (one recent, one older) keeps that at 3
+    /// analyzers. Use 0 or 1 for fleets of 100,000 devices and more on a small machine.
+    public var maxSnapshots = 2
 
     // MARK: Sessions and connectivity
 

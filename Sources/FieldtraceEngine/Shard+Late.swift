@@ -41,13 +41,7 @@ extension Shard {
         var recomputed: [EmittedEvent] = []
         for fix in fixes where fix.timeMs > run.lastMs && isAnalysable(fix, nowMs: nowMs) {
             run.feed(fix, into: &recomputed)
-            if state.ladder.newestValidAtMs == .min
-                || fix.timeMs - state.ladder.newestValidAtMs >= configuration.snapshotIntervalMs
-            {
-                state.ladder.append(
-                    AnalysisSnapshot(validAtMs: run.lastMs, analyzer: run.analyzer), newestMs: run.lastMs,
-                    windowMs: configuration.lateWindowMs, maximum: configuration.maxSnapshots)
-            }
+            state.ladder.note(run, configuration: configuration)
         }
         // A session ended by silence stays ended if nothing arrived after it.
         if state.finishedBySilence && upper == previousLastMs {

@@ -70,11 +70,7 @@ extension Shard {
         var rebuilt: [EmittedEvent] = []
         for fix in stored[begin...] {
             run.feed(fix, into: &rebuilt)
-            if fix.timeMs - ladder.newestValidAtMs >= configuration.snapshotIntervalMs {
-                ladder.append(
-                    AnalysisSnapshot(validAtMs: run.lastMs, analyzer: run.analyzer), newestMs: run.lastMs,
-                    windowMs: configuration.lateWindowMs, maximum: configuration.maxSnapshots)
-            }
+            ladder.note(run, configuration: configuration)
         }
         let lastSeenMs = min(nowMs, stored[stored.count - 1].receivedMs ?? nowMs)
         // A device silent for a session gap had its session ended before the restart, or would have.

@@ -176,17 +176,8 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
             state.finishedBySilence = false
             counters.fixesAnalysed.add(1, ordering: .relaxed)
             emit(scratch, state: state, nowMs: nowMs)
-            let newest = state.ladder.newestValidAtMs
-            if newest == .min || first.timeMs - newest >= configuration.snapshotIntervalMs {
-                takeSnapshot(&state)
-            }
+            state.ladder.note(state.run, configuration: configuration)
         }
-    }
-
-    func takeSnapshot(_ state: inout DeviceState<Analyzer>) {
-        state.ladder.append(
-            AnalysisSnapshot(validAtMs: state.run.lastMs, analyzer: state.run.analyzer), newestMs: state.run.lastMs,
-            windowMs: configuration.lateWindowMs, maximum: configuration.maxSnapshots)
     }
 
     /// Queues analysis events for the log (those not emitted before a rebuild).

@@ -1,6 +1,7 @@
-/// The snapshots of one device's analysis, oldest first, thinned so that their spacing grows
-/// with age: any late fix re-analyses from the newest snapshot before it, and the replay is
-/// short for recent late data and at most about the age of the data for old late data.
+/// The snapshots of one device's analysis, oldest first: copies of its analyzer, thinned so
+/// that their spacing grows with age, and bases (fresh states just before a session's first
+/// fix), which are free and exact. Any late fix re-analyses from the newest entry before it:
+/// a recent snapshot for recent late data, else the start of its session.
 struct SnapshotLadder<Analyzer: DeviceAnalyzer>: Sendable {
     private(set) var snapshots: [AnalysisSnapshot<Analyzer>]
 
@@ -26,13 +27,13 @@ struct SnapshotLadder<Analyzer: DeviceAnalyzer>: Sendable {
         snapshots.removeSubrange((index + 1)...)
     }
 
-    /// Adds a snapshot newer than all, then drops snapshots no late fix can need (all but the
-    /// newest one at or before `newestMs - windowMs`, the edge) and thins the rest to `maximum`:
-    /// it removes the snapshot whose removal leaves the smallest gap relative to its age, so
-    /// spacing ends up roughly geometric (ratio about 2 with 12 snapshots over 96 hours). The
-    /// oldest snapshot after the edge is never thinned: it becomes the next edge, so the window
-    /// stays covered and a state from before the window (e.g. the start of the device) is not
-    /// replayed from. O(maximum) per call.
+    /// Adds a snapshot (or a base) newer than all, then drops what no late fix can need (all
+    /// but the newest entry at or before `newestMs - windowMs`, the edge) and thins the entries
+    /// that carry an analyzer to `maximum` (the oldest entry aside); bases (a fresh state: a session start, the device's
+    /// first fix) cost nothing and are kept. Thinning removes the snapshot whose removal leaves
+    /// the smallest gap relative to its age, so spacing ends up roughly geometric; the newest is
+    /// kept (recent late data is the common case), and with 3 or more the oldest after the edge
+    /// too (it becomes the next edge, so the window stays covered). O(entries) per call.
     mutating func append(
         _ snapshot: AnalysisSnapshot<Analyzer>, newestMs: Int64, windowMs: Int64, maximum: Int
     ) {
@@ -46,19 +47,44 @@ struct SnapshotLadder<Analyzer: DeviceAnalyzer>: Sendable {
         if let edge = snapshots.lastIndex(where: { $0.validAtMs <= floor }), edge > 0 {
             snapshots.removeFirst(edge)
         }
-        while snapshots.count > max(3, maximum) {
-            var victim = 2
+        while true {
+            // The oldest entry is never thinned (it is the base for the oldest late data).
+            let carrying = snapshots.indices.filter { $0 > 0 && snapshots[$0].analyzer != nil }
+            guard carrying.count > max(0, maximum) else { return }
+            var candidates = carrying[...]
+            if maximum >= 1 { candidates = candidates.dropLast() }
+            if maximum >= 3 { candidates = candidates.drop { $0 <= 1 } }
+            if candidates.isEmpty { candidates = carrying[...] }
+            var victim = candidates.first!
             var best = Double.infinity
-            for i in 2..<(snapshots.count - 1) {
-                let previous = max(snapshots[i - 1].validAtMs, floor)
-                let gap = Double(snapshots[i + 1].validAtMs - previous)
-                let age = Double(max(1, newestMs - snapshots[i].validAtMs))
-                if gap / age < best {
-                    best = gap / age
+            for i in candidates {
+                let previous = i > 0 ? max(snapshots[i - 1].validAtMs, floor) : floor
+                let next = i + 1 < snapshots.count ? snapshots[i + 1].validAtMs : newestMs
+                let ratio = Double(next - previous) / Double(max(1, newestMs - snapshots[i].validAtMs))
+                if ratio < best {
+                    best = ratio
                     victim = i
                 }
             }
             snapshots.remove(at: victim)
+        }
+    }
+}
+
+extension SnapshotLadder {
+    /// Records what `run` offers after processing a fix: a base if the fix started a session,
+    /// and a snapshot if `snapshotIntervalMs` of fix time passed since the newest entry.
+    mutating func note(_ run: AnalysisRun<Analyzer>, configuration c: EngineConfiguration) {
+        let fixMs = run.lastMs
+        if run.startedSession {
+            append(
+                AnalysisSnapshot(validAtMs: fixMs - 1, analyzer: nil), newestMs: fixMs, windowMs: c.lateWindowMs,
+                maximum: c.maxSnapshots)
+        }
+        if c.maxSnapshots > 0 && (newestValidAtMs == .min || fixMs - newestValidAtMs >= c.snapshotIntervalMs) {
+            append(
+                AnalysisSnapshot(validAtMs: fixMs, analyzer: run.analyzer), newestMs: fixMs,
+                windowMs: c.lateWindowMs, maximum: c.maxSnapshots)
         }
     }
 }

@@ -87,16 +87,17 @@ import Testing
     }
 
     @Test func theLadderStaysBoundedAndDenseNearNow() {
+        let state = LatitudeLines(device: DeviceID("w1")!, setup: LatitudeLines.Setup())
         var ladder = SnapshotLadder<LatitudeLines>(AnalysisSnapshot(validAtMs: .min, analyzer: nil))
         let minute: Int64 = 60_000
         let window = 96 * 60 * minute
         var largest = 0
         for i in 1...20_000 {
             let t = Int64(i) * 5 * minute
-            ladder.append(AnalysisSnapshot(validAtMs: t, analyzer: nil), newestMs: t, windowMs: window, maximum: 12)
-            largest = max(largest, ladder.count)
+            ladder.append(AnalysisSnapshot(validAtMs: t, analyzer: state), newestMs: t, windowMs: window, maximum: 12)
+            largest = max(largest, ladder.snapshots.filter { $0.analyzer != nil }.count)
         }
-        #expect(largest == 12)
+        #expect(largest == 13 && ladder.count == 13, "12 copies besides the oldest; bases dropped at the edge")
         let newest = ladder.newestValidAtMs
         let times = ladder.snapshots.map(\.validAtMs)
         #expect(times[0] <= newest - window && times[1] > newest - window, "one snapshot at the window's edge")
@@ -104,5 +105,27 @@ import Testing
         #expect(gaps.last! <= 20 * minute, "dense near now: \(gaps)")
         #expect(gaps.dropLast().allSatisfy { $0 >= 5 * minute } && gaps.max()! > 8 * 60 * minute, "\(gaps)")
         #expect(ladder.base(before: newest - 3 * 60 * minute).map { newest - times[$0] }! < 6 * 60 * minute)
+    }
+
+    @Test func sessionStartsAreKeptForFreeBesideTheNewestCopy() {
+        let state = LatitudeLines(device: DeviceID("w1")!, setup: LatitudeLines.Setup())
+        var ladder = SnapshotLadder<LatitudeLines>(AnalysisSnapshot(validAtMs: .min, analyzer: nil))
+        let hour: Int64 = 3_600_000
+        let window = 96 * hour
+        for day in 0..<3 {
+            let start = Int64(day) * 24 * hour
+            ladder.append(
+                AnalysisSnapshot(validAtMs: start - 1, analyzer: nil), newestMs: start, windowMs: window, maximum: 1)
+            for k in 1...100 {
+                let t = start + Int64(k) * 300_000
+                ladder.append(
+                    AnalysisSnapshot(validAtMs: t, analyzer: state), newestMs: t, windowMs: window, maximum: 1)
+            }
+        }
+        let bases = ladder.snapshots.filter { $0.analyzer == nil }.map(\.validAtMs)
+        #expect(bases == [.min, -1, 24 * hour - 1, 48 * hour - 1])
+        #expect(ladder.snapshots.filter { $0.analyzer != nil }.map(\.validAtMs) == [48 * hour + 100 * 300_000])
+        // Late data of this morning re-analyses from the session's start, not from the newest copy.
+        #expect(ladder.snapshots[ladder.base(before: 48 * hour + 3_600_000)!].validAtMs == 48 * hour - 1)
     }
 }
