@@ -63,7 +63,7 @@ struct LoadOptions: ParsableArguments {
 
     func configuration(devices: Int?, seed: UInt64) throws -> LoadConfiguration {
         guard let target, let url = LoadTarget(target) else {
-            throw ValidationError("--target must be udp://HOST:PORT or tcp://HOST:PORT")
+            throw ValidationError("--target must be udp://HOST[:PORT[,PORT...]] or tcp://HOST[:PORT[,PORT...]]")
         }
         guard let devices else { throw ValidationError("--devices is required with --target") }
         guard let rate else { throw ValidationError("--rate is required with --target") }

@@ -48,7 +48,8 @@ public struct LoadTarget: Sendable, Hashable, CustomStringConvertible {
             guard !portText.isEmpty else { return nil }
         }
         var ports: [Int] = []
-        for item in portText.split(separator: ",", omittingEmptySubsequences: false) {
+        // No port part: each protocol's default port ("".split gives one empty item, not none).
+        for item in portText.split(separator: ",", omittingEmptySubsequences: false) where !portText.isEmpty {
             guard let port = Int(item), (1...65535).contains(port) else { return nil }
             ports.append(port)
         }

@@ -178,6 +178,12 @@ import Testing
         #expect(LoadTarget("tcp://[::1]:5027") == LoadTarget(transport: .tcp, host: "::1", port: 5027))
         #expect(LoadTarget("http://x:1") == nil)
         #expect(LoadTarget("tcp://x:99999") == nil)
-        #expect(LoadTarget("tcp://x") == nil)
+        #expect(LoadTarget("tcp://x:") == nil)
+        #expect(LoadTarget("tcp://x:5015,") == nil)
+        // No port: each protocol's default; a list: one port per listed protocol.
+        let defaults = LoadTarget("tcp://127.0.0.1")
+        #expect(defaults == LoadTarget(transport: .tcp, host: "127.0.0.1", ports: []))
+        #expect(defaults?.port(for: .teltonika, position: 0) == LoadProtocol.teltonika.defaultPort)
+        #expect(LoadTarget("tcp://h:5015,5027")?.port(for: .teltonika, position: 1) == 5027)
     }
 }
