@@ -106,6 +106,16 @@ enum FixTextFormats {
 
     // MARK: Writing
 
+    /// Appends one fix as a line of CSV (the `csvHeader` columns) or of JSON lines, newline included.
+    static func appendLine(_ fix: Fix, csv: Bool, to out: inout [UInt8]) {
+        if csv {
+            appendCSV(fix, to: &out)
+        } else {
+            fix.appendJSONLine(to: &out)
+            out.append(UInt8(ascii: "\n"))
+        }
+    }
+
     static func appendCSV(_ fix: Fix, to out: inout [UInt8]) {
         func optional(_ value: Double?) {
             out.append(UInt8(ascii: ","))

@@ -29,28 +29,25 @@ struct KernelsCommand: ParsableCommand {
         let tracks = input.indicesByDevice.map { $0.indices.map { input.fixes[$0] } }
         let n = tracks.reduce(0) { $0 + $1.count }
 
+        var simplifier = Simplifier()
+        var kept: [Int] = []
         for tolerance in toleranceM {
-            var simplifier = Simplifier()
-            var kept: [Int] = []
-            var keptCount = 0
-            let dp = best {
-                keptCount = 0
-                for track in tracks {
-                    simplifier.load(track)
-                    simplifier.douglasPeucker(toleranceMeters: tolerance, into: &kept)
-                    keptCount += kept.count
+            for timeAware in [false, true] {
+                var keptCount = 0
+                let seconds = best {
+                    keptCount = 0
+                    for track in tracks {
+                        simplifier.load(track)
+                        if timeAware {
+                            simplifier.timeAware(toleranceMeters: tolerance, into: &kept)
+                        } else {
+                            simplifier.douglasPeucker(toleranceMeters: tolerance, into: &kept)
+                        }
+                        keptCount += kept.count
+                    }
                 }
+                report("simplify-\(timeAware ? "tdtr" : "dp")-\(Int(tolerance))m", n, seconds, "kept=\(keptCount)")
             }
-            report("simplify-dp-\(Int(tolerance))m", n, dp, "kept=\(keptCount)")
-            let tdtr = best {
-                keptCount = 0
-                for track in tracks {
-                    simplifier.load(track)
-                    simplifier.timeAware(toleranceMeters: tolerance, into: &kept)
-                    keptCount += kept.count
-                }
-            }
-            report("simplify-tdtr-\(Int(tolerance))m", n, tdtr, "kept=\(keptCount)")
         }
 
         // Sanity filter included: filterpy's peer runs every fix through its gate.

@@ -110,12 +110,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 device: DeviceID("worker-\(worker)")!, startMs: startMs, durationSeconds: (hours ?? 24) * 3600,
                 latitude: lat, longitude: lon)
             for fix in fixes {
-                if format == .csv {
-                    FixTextFormats.appendCSV(fix, to: &writer.buffer)
-                } else {
-                    fix.appendJSONLine(to: &writer.buffer)
-                    writer.buffer.append(UInt8(ascii: "\n"))
-                }
+                FixTextFormats.appendLine(fix, csv: format == .csv, to: &writer.buffer)
                 writer.flushIfFull()
             }
         }

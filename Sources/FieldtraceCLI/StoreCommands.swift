@@ -120,13 +120,10 @@ struct ExportCommand: ParsableCommand {
         var out: [UInt8] = []
         switch format {
         case .jsonl:
-            for fix in fixes {
-                fix.appendJSONLine(to: &out)
-                out.append(UInt8(ascii: "\n"))
-            }
+            for fix in fixes { FixTextFormats.appendLine(fix, csv: false, to: &out) }
         case .csv:
             out = Array((FixTextFormats.csvHeader + "\n").utf8)
-            for fix in fixes { FixTextFormats.appendCSV(fix, to: &out) }
+            for fix in fixes { FixTextFormats.appendLine(fix, csv: true, to: &out) }
         case .geojson: out = FixTextFormats.geoJSON(fixes, device: id)
         case .gpx: out = FixTextFormats.gpx(fixes, device: id)
         }

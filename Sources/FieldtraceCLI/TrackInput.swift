@@ -64,12 +64,7 @@ struct TrackInput {
     func write(_ fixes: some Sequence<Fix>, to writer: inout BufferedWriter) {
         if format == .csv { writer.buffer.append(contentsOf: (FixTextFormats.csvHeader + "\n").utf8) }
         for fix in fixes {
-            if format == .csv {
-                FixTextFormats.appendCSV(fix, to: &writer.buffer)
-            } else {
-                fix.appendJSONLine(to: &writer.buffer)
-                writer.buffer.append(UInt8(ascii: "\n"))
-            }
+            FixTextFormats.appendLine(fix, csv: format == .csv, to: &writer.buffer)
             writer.flushIfFull()
         }
     }

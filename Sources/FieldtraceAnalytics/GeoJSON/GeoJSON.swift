@@ -36,6 +36,27 @@ public enum GeoJSON {
         }
     }
 
+    /// Reads a FeatureCollection into one value per feature with `make(feature, index)`, refusing
+    /// the whole file on the first bad feature (a partly loaded set silently misses events) or on
+    /// a repeated `id(value)`. Shared by fences and routes.
+    public static func readUniqueCollection<Value>(
+        _ bytes: [UInt8], parser: JSONParser = JSONParser(),
+        make: (GeoJSONFeature, Int) throws(GeoJSONError) -> Value, id: (Value) -> String
+    ) throws(GeoJSONError) -> [Value] {
+        let features = try readFeatures(bytes, parser: parser)
+        var values: [Value] = []
+        values.reserveCapacity(features.count)
+        var ids: Set<String> = []
+        for (index, feature) in features.enumerated() {
+            let value = try make(feature, index)
+            guard ids.insert(id(value)).inserted else {
+                throw GeoJSONError(featureIndex: index, .duplicateID(id(value)))
+            }
+            values.append(value)
+        }
+        return values
+    }
+
     /// Reads one Feature object; `index` is only used in errors.
     public static func readFeature(_ value: JSONValue, index: Int) throws(GeoJSONError) -> GeoJSONFeature {
         guard value.objectValue != nil, value["type"]?.stringValue == "Feature" else {

@@ -16,16 +16,7 @@ extension Geofence {
     public static func readCollection(_ bytes: [UInt8], parser: JSONParser = JSONParser()) throws(GeoJSONError)
         -> [Geofence]
     {
-        let features = try GeoJSON.readFeatures(bytes, parser: parser)
-        var fences: [Geofence] = []
-        fences.reserveCapacity(features.count)
-        var ids: Set<String> = []
-        for (index, feature) in features.enumerated() {
-            let fence = try Geofence(feature: feature, index: index)
-            guard ids.insert(fence.id).inserted else { throw GeoJSONError(featureIndex: index, .duplicateID(fence.id)) }
-            fences.append(fence)
-        }
-        return fences
+        try GeoJSON.readUniqueCollection(bytes, parser: parser, make: Geofence.init(feature:index:), id: \.id)
     }
 
     /// Reads one fence from a feature; `index` is used in errors.

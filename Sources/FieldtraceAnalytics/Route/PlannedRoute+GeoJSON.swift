@@ -9,15 +9,7 @@ extension PlannedRoute {
     public static func readCollection(_ bytes: [UInt8], parser: JSONParser = JSONParser()) throws(GeoJSONError)
         -> [PlannedRoute]
     {
-        let features = try GeoJSON.readFeatures(bytes, parser: parser)
-        var routes: [PlannedRoute] = []
-        var ids: Set<String> = []
-        for (index, feature) in features.enumerated() {
-            let route = try PlannedRoute(feature: feature, index: index)
-            guard ids.insert(route.id).inserted else { throw GeoJSONError(featureIndex: index, .duplicateID(route.id)) }
-            routes.append(route)
-        }
-        return routes
+        try GeoJSON.readUniqueCollection(bytes, parser: parser, make: PlannedRoute.init(feature:index:), id: \.id)
     }
 
     /// Reads one route from a feature; `index` is used in errors.
