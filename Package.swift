@@ -74,7 +74,10 @@ let package = Package(
         ),
         .testTarget(name: "CLZ4Tests", dependencies: ["CLZ4"]),
         .testTarget(name: "FieldtraceAnalyticsTests", dependencies: ["FieldtraceAnalytics", "FieldtraceTestSupport"]),
-        .testTarget(name: "FieldtraceStoreTests", dependencies: ["FieldtraceStore", "FieldtraceTestSupport"]),
+        .testTarget(
+            name: "FieldtraceStoreTests",
+            dependencies: ["FieldtraceStore", "FieldtraceAnalytics", "FieldtraceTestSupport"]
+        ),
         .testTarget(name: "FieldtraceTestSupportTests", dependencies: ["FieldtraceTestSupport"]),
         .testTarget(
             name: "FieldtraceIngestTests",
