@@ -82,7 +82,8 @@ let package = Package(
         .testTarget(
             name: "FieldtraceIngestTests",
             dependencies: [
-                "FieldtraceIngest", "FieldtraceTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                "FieldtraceIngest", "FieldtraceTestSupport", "FieldtraceEngine", "FieldtraceStore",
+                "FieldtraceAnalytics", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
