@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "FieldtraceIngest", targets: ["FieldtraceIngest"]),
         .library(name: "FieldtraceEngine", targets: ["FieldtraceEngine"]),
         .library(name: "FieldtraceLoad", targets: ["FieldtraceLoad"]),
+        .library(name: "FieldtraceReports", targets: ["FieldtraceReports"]),
         .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
     ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
@@ -49,6 +50,7 @@ let package = Package(
             ]
         ),
         .target(name: "FieldtraceEngine", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
+        .target(name: "FieldtraceReports", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
         .target(
             name: "FieldtraceLoad",
             dependencies: [
@@ -98,6 +100,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "FieldtraceReportsTests", dependencies: ["FieldtraceReports", "FieldtraceTestSupport"]
         ),
         .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),
     ] + fuzzTargets.map { .executableTarget(name: $0, dependencies: ["FieldtraceCore", "FieldtraceWire"]) }
