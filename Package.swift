@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "FieldtraceIngest", targets: ["FieldtraceIngest"]),
         .library(name: "FieldtraceEngine", targets: ["FieldtraceEngine"]),
         .library(name: "FieldtraceLoad", targets: ["FieldtraceLoad"]),
+        .library(name: "FieldtraceQuery", targets: ["FieldtraceQuery"]),
         .library(name: "FieldtraceReports", targets: ["FieldtraceReports"]),
         .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
     ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
@@ -50,7 +51,11 @@ let package = Package(
             ]
         ),
         .target(name: "FieldtraceEngine", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
-        .target(name: "FieldtraceReports", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
+        .target(name: "FieldtraceQuery", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
+        .target(
+            name: "FieldtraceReports",
+            dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore", "FieldtraceQuery"]
+        ),
         .target(
             name: "FieldtraceLoad",
             dependencies: [
@@ -62,7 +67,7 @@ let package = Package(
             name: "FieldtraceCLI",
             dependencies: [
                 "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport", "FieldtraceLoad",
-                "FieldtraceIngest", "FieldtraceEngine", "FieldtraceAnalytics",
+                "FieldtraceIngest", "FieldtraceEngine", "FieldtraceAnalytics", "FieldtraceQuery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
