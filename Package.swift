@@ -107,7 +107,11 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "FieldtraceReportsTests", dependencies: ["FieldtraceReports", "FieldtraceTestSupport"]
+            name: "FieldtraceReportsTests",
+            dependencies: [
+                "FieldtraceReports", "FieldtraceTestSupport", "FieldtraceEngine", "FieldtraceStore",
+                "FieldtraceAnalytics",
+            ]
         ),
         .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),
     ] + fuzzTargets.map { .executableTarget(name: $0, dependencies: ["FieldtraceCore", "FieldtraceWire"]) }
