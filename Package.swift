@@ -67,7 +67,7 @@ let package = Package(
             name: "FieldtraceCLI",
             dependencies: [
                 "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport", "FieldtraceLoad",
-                "FieldtraceIngest", "FieldtraceEngine", "FieldtraceAnalytics", "FieldtraceQuery",
+                "FieldtraceIngest", "FieldtraceEngine", "FieldtraceAnalytics", "FieldtraceQuery", "FieldtraceReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
@@ -113,6 +113,9 @@ let package = Package(
                 "FieldtraceAnalytics",
             ]
         ),
-        .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),
+        .testTarget(
+            name: "FieldtraceCLITests",
+            dependencies: ["FieldtraceCLI", "FieldtraceTestSupport", "FieldtraceStore", "FieldtraceAnalytics"]
+        ),
     ] + fuzzTargets.map { .executableTarget(name: $0, dependencies: ["FieldtraceCore", "FieldtraceWire"]) }
 )
