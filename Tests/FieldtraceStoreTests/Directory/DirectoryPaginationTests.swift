@@ -42,6 +42,15 @@ import Testing
         #expect(try d.groups(tenant: "a").items.count == 23, "the default limit (100) holds them all")
     }
 
+    @Test func callersWithTheirOwnCursorsPageByKey() throws {
+        let f = try DirectoryFixture()
+        for i in 0..<5 { _ = try f.directory.createGroup(tenant: "a", NewGroup(id: "g\(i)", name: "G")) }
+        let first = try f.directory.groups(tenant: "a", page: PageRequest(limit: 3, after: nil))
+        #expect(first.items.map(\.id) == ["g0", "g1", "g2"] && first.nextAfter == "g2")
+        let second = try f.directory.groups(tenant: "a", page: PageRequest(limit: 3, after: first.nextAfter))
+        #expect(second.items.map(\.id) == ["g3", "g4"] && second.nextAfter == nil)
+    }
+
     @Test func devicesFilterByGroup() throws {
         let f = try DirectoryFixture()
         _ = try f.directory.createGroup(tenant: "a", NewGroup(id: "g", name: "G"))
