@@ -143,6 +143,7 @@ public final class Catalog: Sendable {
                     CREATE TABLE engine_progress (device TEXT PRIMARY KEY NOT NULL, step INTEGER NOT NULL);
                     """)
         }
+        Webhooks.registerMigrations(&migrator)
         return migrator
     }
 
