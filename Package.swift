@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FieldtraceStore", targets: ["FieldtraceStore"]),
         .library(name: "FieldtraceIngest", targets: ["FieldtraceIngest"]),
         .library(name: "FieldtraceEngine", targets: ["FieldtraceEngine"]),
+        .library(name: "FieldtraceDelivery", targets: ["FieldtraceDelivery"]),
         .library(name: "FieldtraceLoad", targets: ["FieldtraceLoad"]),
         .library(name: "FieldtraceQuery", targets: ["FieldtraceQuery"]),
         .library(name: "FieldtraceReports", targets: ["FieldtraceReports"]),
@@ -26,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(name: "FieldtraceCore"),
@@ -57,6 +60,16 @@ let package = Package(
             dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore", "FieldtraceQuery"]
         ),
         .target(
+            name: "FieldtraceDelivery",
+            dependencies: [
+                "FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "FieldtraceLoad",
             dependencies: [
                 "FieldtraceCore", "FieldtraceWire", "FieldtraceTestSupport",
@@ -68,6 +81,7 @@ let package = Package(
             dependencies: [
                 "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport", "FieldtraceLoad",
                 "FieldtraceIngest", "FieldtraceEngine", "FieldtraceAnalytics", "FieldtraceQuery", "FieldtraceReports",
+                "FieldtraceDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
@@ -116,6 +130,15 @@ let package = Package(
         .testTarget(
             name: "FieldtraceCLITests",
             dependencies: ["FieldtraceCLI", "FieldtraceTestSupport", "FieldtraceStore", "FieldtraceAnalytics"]
+        ),
+        .testTarget(
+            name: "FieldtraceDeliveryTests",
+            dependencies: [
+                "FieldtraceDelivery", "FieldtraceStore", "FieldtraceAnalytics",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ] + fuzzTargets.map { .executableTarget(name: $0, dependencies: ["FieldtraceCore", "FieldtraceWire"]) }
 )
