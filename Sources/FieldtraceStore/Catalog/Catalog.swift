@@ -143,6 +143,7 @@ public final class Catalog: Sendable {
                     CREATE TABLE engine_progress (device TEXT PRIMARY KEY NOT NULL, step INTEGER NOT NULL);
                     """)
         }
+        Access.registerMigrations(&migrator)
         return migrator
     }
 
