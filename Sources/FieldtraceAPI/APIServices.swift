@@ -24,6 +24,8 @@ public final class APIServices: Sendable {
     public let isReady: @Sendable () -> Bool
     public let logger: Logger
     public let rateLimiter: RateLimiter
+    /// Writes audit rows with group commit.
+    public let auditWriter: AuditWriter
     public let metrics = APIMetrics()
 
     public var catalog: Catalog { store.catalog }
@@ -37,7 +39,9 @@ public final class APIServices: Sendable {
         self.store = store
         self.eventLog = eventLog
         self.sink = sink
-        self.access = AccessStore(catalog: store.catalog)
+        let access = AccessStore(catalog: store.catalog)
+        self.access = access
+        self.auditWriter = AuditWriter(access: access)
         self.configuration = configuration
         self.nowMs = nowMs
         self.metricsText = metricsText

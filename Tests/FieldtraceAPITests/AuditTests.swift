@@ -60,4 +60,26 @@ import Testing
         }
         #expect(id == 3)
     }
+
+    /// Concurrent appends share transactions and still form one chain with every row once.
+    @Test func groupCommitKeepsOneChain() async throws {
+        let fixture = try APIFixture()
+        defer { fixture.close() }
+        let writer = fixture.services.auditWriter
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<300 {
+                group.addTask {
+                    try await writer.append(
+                        AuditRecord(
+                            timeMs: Int64(i), token: "t", tenant: "a", method: "POST", path: "/\(i)", status: 200))
+                }
+            }
+            try await group.waitForAll()
+        }
+        let rows = try fixture.services.access.auditRecords(limit: 1000)
+        #expect(rows.count == 300)
+        #expect(Set(rows.map(\.path)).count == 300)
+        #expect(rows.map(\.id) == Array(1...300))
+        #expect(try AuditChain.verify(fixture.services.access) == .ok(rows: 300))
+    }
 }

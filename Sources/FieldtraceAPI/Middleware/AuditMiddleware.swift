@@ -38,7 +38,7 @@ public struct AuditMiddleware: RouterMiddleware {
             timeMs: services.nowMs(), token: identity.tokenID, tenant: identity.tenant,
             method: request.method.rawValue, path: String(request.uri.path.prefix(2048)), status: status)
         do {
-            try await services.access.appendAudit([record], chain: AuditChain.link)
+            try await services.auditWriter.append(record)
             services.metrics.auditRows.add(1, ordering: .relaxed)
         } catch {
             services.metrics.auditFailures.add(1, ordering: .relaxed)
