@@ -1,4 +1,5 @@
 import FieldtraceCore
+import FieldtraceReports
 import FieldtraceStore
 import Logging
 
@@ -27,6 +28,12 @@ public final class APIServices: Sendable {
     /// Writes audit rows with group commit.
     public let auditWriter: AuditWriter
     public let metrics = APIMetrics()
+    /// Devices, groups, fences, routes; the same instance the engine's setups observe, so a
+    /// change made through the API reaches the analysis.
+    public let directory: Directory
+    /// The newest durable position of every worker (dispatch, live positions); serve fills it
+    /// through `LiveFleetSink`.
+    public let fleet: LiveFleet
 
     public var catalog: Catalog { store.catalog }
 
@@ -34,8 +41,10 @@ public final class APIServices: Sendable {
         store: TrackStore, eventLog: EventLog, sink: any FixSink, configuration: APIConfiguration = .init(),
         nowMs: @escaping @Sendable () -> Int64, metricsText: @escaping @Sendable () -> String = { "" },
         isHealthy: @escaping @Sendable () -> Bool = { true }, isReady: @escaping @Sendable () -> Bool = { true },
-        logger: Logger = Logger(label: "fieldtrace.api")
+        logger: Logger = Logger(label: "fieldtrace.api"), directory: Directory? = nil, fleet: LiveFleet = LiveFleet()
     ) {
+        self.directory = directory ?? Directory(catalog: store.catalog)
+        self.fleet = fleet
         self.store = store
         self.eventLog = eventLog
         self.sink = sink

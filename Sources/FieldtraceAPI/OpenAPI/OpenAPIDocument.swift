@@ -10,6 +10,7 @@ public enum OpenAPIDocument {
         systemPaths,
         accessPaths,
         ingestPaths,
+        reportPaths,
         // directoryPaths, queryPaths, eventPaths, webhookPaths: one line each.
     ]
 

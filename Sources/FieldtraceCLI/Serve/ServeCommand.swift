@@ -4,6 +4,7 @@ import FieldtraceAnalytics
 import FieldtraceCore
 import FieldtraceEngine
 import FieldtraceIngest
+import FieldtraceReports
 import FieldtraceStore
 import Foundation
 import Logging
@@ -101,7 +102,11 @@ struct ServeCommand: AsyncParsableCommand {
             })
         directory.observeChanges { tenant in engine.refreshProfiles(tenant: tenant) }
         engine.start()
-        let sink = AckLatencySink(engine)
+        // Every durable batch also files its devices' newest positions for dispatch and the
+        // live map (the API's `LiveFleet`).
+        let fleet = LiveFleet()
+        let filing = DeviceFiling(directory: directory, defaultTenant: c.tenant)
+        let sink = AckLatencySink(LiveFleetSink(engine, fleet: fleet, filing: { filing.filing(of: $0) }))
         let ingest = IngestServer(
             configuration: c.ingest, sink: sink, logger: Logger(label: "fieldtrace.ingest"))
         do {
@@ -140,7 +145,8 @@ struct ServeCommand: AsyncParsableCommand {
                 services: APIServices(
                     store: store, eventLog: eventLog, sink: sink, configuration: configuration, nowMs: WallClock.nowMs,
                     metricsText: { metrics.render() }, isHealthy: { engine.failure == nil },
-                    isReady: { engine.failure == nil }, logger: Logger(label: "fieldtrace.api")))
+                    isReady: { engine.failure == nil }, logger: Logger(label: "fieldtrace.api"), directory: directory,
+                    fleet: fleet))
             services.append(contentsOf: server.services)
             api = server
         }
