@@ -9,7 +9,7 @@ extension OpenAPIDocument {
                 - {name: id, in: query, required: true, schema: {type: string}}
                 - {name: lat, in: query, required: true, schema: {type: number}}
                 - {name: lon, in: query, required: true, schema: {type: number}}
-                - {name: timestamp, in: query, required: true, schema: {type: string}, description: Unix s, Unix ms or ISO 8601}
+                - {name: timestamp, in: query, required: true, schema: {type: string}, description: "Unix s, Unix ms or ISO 8601"}
                 - {name: speed, in: query, required: false, schema: {type: number}, description: knots}
                 - {name: bearing, in: query, required: false, schema: {type: number}}
                 - {name: altitude, in: query, required: false, schema: {type: number}}
