@@ -87,10 +87,19 @@ struct ServeCommand: AsyncParsableCommand {
                 ])
         }
         let eventLog = try EventLog(catalog: store.catalog)
-        let tenant = c.tenant
+        // Fences, routes and assignments of every tenant come from the directory; the files of
+        // analytics.fences / analytics.routes stay a read-only seed of the default tenant.
+        let directory = Directory(catalog: store.catalog)
+        let setups = DirectorySetups(
+            directory: directory, defaultTenant: c.tenant, configuration: setup.configuration,
+            seedFences: setup.fences, seedRoutes: setup.routes)
         let engine = AnalyticsEngine(
             store: store, eventLog: eventLog, configuration: c.engine, nowMs: WallClock.nowMs,
-            profile: { _ in DeviceProfile(tenant: tenant, setup: setup) })
+            profile: { device in
+                let profile = setups.profile(for: device)
+                return DeviceProfile(tenant: profile.tenant, setup: profile.setup)
+            })
+        directory.observeChanges { tenant in engine.refreshProfiles(tenant: tenant) }
         engine.start()
         let sink = AckLatencySink(engine)
         let ingest = IngestServer(
@@ -103,7 +112,9 @@ struct ServeCommand: AsyncParsableCommand {
             try? store.close()
             throw ExitCode(1)
         }
-        var services: [any Service] = [EngineService(engine: engine, tickInterval: c.tickInterval, logger: logger)]
+        var services: [any Service] = [
+            EngineService(engine: engine, tickInterval: c.tickInterval, logger: logger) { setups.rollOver() }
+        ]
         var metricsPart = ""
         let metrics = ServeMetrics(ingest: ingest, engine: engine, sink: sink)
         if let port = c.metricsPort {

@@ -82,13 +82,16 @@ enum ServeSettings {
         // [analytics]
         .init(
             section: "analytics", key: "fences", defaultValue: "\"\"",
-            help: "GeoJSON FeatureCollection of geofences every device is checked against. Empty = none."),
+            help: "GeoJSON geofences of the default tenant (analytics.tenant), read at start, besides the directory's "
+                + "(/v1/geofences; same id: the directory's wins). Empty = none."),
         .init(
             section: "analytics", key: "routes", defaultValue: "\"\"",
-            help: "GeoJSON FeatureCollection of planned routes (route deviation). Empty = none."),
+            help: "GeoJSON planned routes with device, from, to, of the default tenant, read at start, besides the "
+                + "directory's assignments. Empty = none."),
         .init(
             section: "analytics", key: "tenant", defaultValue: "\"default\"",
-            help: "The tenant every device's events are filed under (one tenant per server for now)."),
+            help: "The tenant of devices not registered in the directory (every auto-registered device): their events "
+                + "and the seed files."),
         // [store]
         .init(
             section: "store", key: "group_commit_us", defaultValue: "1000",
