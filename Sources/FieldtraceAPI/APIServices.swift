@@ -27,6 +27,8 @@ public final class APIServices: Sendable {
     /// Writes audit rows with group commit.
     public let auditWriter: AuditWriter
     public let metrics = APIMetrics()
+    /// Other areas' parts, registered by type (`components.set(x)`, `components.require(X.self)`).
+    public let components = APIComponents()
 
     public var catalog: Catalog { store.catalog }
 

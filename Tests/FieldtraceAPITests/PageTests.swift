@@ -20,3 +20,15 @@ import Testing
         #expect(last.nextCursor == nil)
     }
 }
+
+@Suite struct ComponentsTests {
+    struct Dispatcher: Sendable { var name: String }
+
+    @Test func componentsAreFoundByType() throws {
+        let components = APIComponents()
+        #expect(components.get(Dispatcher.self) == nil)
+        #expect(throws: APIError.self) { try components.require(Dispatcher.self) }
+        components.set(Dispatcher(name: "a"))
+        #expect(try components.require(Dispatcher.self).name == "a")
+    }
+}
