@@ -13,7 +13,8 @@ import Synchronization
 /// `add<Area>Routes(to:services:)` in `Routes/`.
 public func buildAPIRouter(services: APIServices) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
-    router.add(middleware: ErrorMiddleware(metrics: services.metrics, logger: services.logger))
+    let index = RouteIndex()
+    router.add(middleware: ErrorMiddleware(metrics: services.metrics, logger: services.logger, routes: index))
     router.add(middleware: BodyLimitMiddleware(maxBytes: services.configuration.maxBodyBytes))
     addSystemRoutes(to: router, services: services)
     addDashboardRoutes(to: router)
@@ -26,6 +27,7 @@ public func buildAPIRouter(services: APIServices) -> Router<APIRequestContext> {
     addReportRoutes(to: v1, services: services)
     addDispatchRoutes(to: v1, services: services)
     // Other areas add one line each here: addDirectoryRoutes, addQueryRoutes, addEventRoutes, ...
+    index.load(router)
     return router
 }
 
@@ -33,7 +35,8 @@ public func buildAPIRouter(services: APIServices) -> Router<APIRequestContext> {
 /// devices admitted by `APIConfiguration.wire.isDeviceAllowed`, like the tracker listeners.
 public func buildOsmAndRouter(services: APIServices) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
-    router.add(middleware: ErrorMiddleware(metrics: services.metrics, logger: services.logger))
+    let index = RouteIndex()
+    router.add(middleware: ErrorMiddleware(metrics: services.metrics, logger: services.logger, routes: index))
     router.add(middleware: BodyLimitMiddleware(maxBytes: services.configuration.wire.limits.osmandRequestMaxBytes))
     for path: RouterPath in ["/", "/**"] {
         for method: HTTPRequest.Method in [.get, .post] {
@@ -42,6 +45,7 @@ public func buildOsmAndRouter(services: APIServices) -> Router<APIRequestContext
             }
         }
     }
+    index.load(router)
     return router
 }
 

@@ -34,6 +34,8 @@ public final class APIServices: Sendable {
     /// The newest durable position of every worker (dispatch, live positions); serve fills it
     /// through `LiveFleetSink`.
     public let fleet: LiveFleet
+    /// Other areas' parts, registered by type (`components.set(x)`, `components.require(X.self)`).
+    public let components = APIComponents()
 
     public var catalog: Catalog { store.catalog }
 
