@@ -141,6 +141,8 @@ struct TimeText {
     private var prefixLast: UInt8 = 0
     /// Years outside 0 ... 9999 do not have the 24-byte form: written by `ISO8601.append`.
     private var plain = false
+    /// Reused for the prefix, so a new minute allocates nothing.
+    private var scratch: [UInt8] = []
 
     /// Writes at most 32 bytes.
     @inline(__always)
@@ -174,11 +176,11 @@ struct TimeText {
 
     private mutating func load(_ minute: Int64) {
         self.minute = minute
-        var text: [UInt8] = []
-        ISO8601.append(ms: minute * 60_000, to: &text)
-        plain = text.count != 24
+        scratch.removeAll(keepingCapacity: true)
+        ISO8601.append(ms: minute * 60_000, to: &scratch)
+        plain = scratch.count != 24
         guard !plain else { return }
-        text.withUnsafeBytes { raw in
+        scratch.withUnsafeBytes { raw in
             prefixHead = raw.loadUnaligned(as: UInt64.self)
             prefixTail = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
             prefixLast = raw[16]

@@ -15,7 +15,8 @@ let benchmarks: @Sendable () -> Void = {
     let start: Int64 = 1_764_374_400_000
     var sim = FleetSimulator(seed: 1)
     let device = DeviceID("worker-1")!
-    let day = sim.track(device: device, startMs: start, durationSeconds: 86_400)
+    // As the store returns them (optional values at storage resolution).
+    let day = sim.track(device: device, startMs: start, durationSeconds: 86_400).map { $0.canonicalized() }
     let dayRange = start..<(start + 86_400_000)
 
     func render(_ format: TrackFormat, _ fixes: [Fix]) -> Int {
