@@ -132,7 +132,8 @@ public struct EventChunk: Sendable {
             var out = ByteBufferAllocator().buffer(
                 capacity: l.reduce(0) { $0 + batch.entries[$1].frame.count })
             for i in l {
-                var slice = batch.sse.getSlice(at: batch.sse.readerIndex + batch.entries[i].frame.lowerBound,
+                var slice = batch.sse.getSlice(
+                    at: batch.sse.readerIndex + batch.entries[i].frame.lowerBound,
                     length: batch.entries[i].frame.count)!
                 out.writeBuffer(&slice)
             }

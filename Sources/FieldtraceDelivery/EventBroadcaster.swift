@@ -171,7 +171,9 @@ public final class EventBroadcaster: Service, Sendable {
             state.withLock { s in for id in dropped { s.subscribers.removeValue(forKey: id) } }
             logger.notice(
                 "event stream subscribers dropped: too slow",
-                metadata: ["stream.dropped": "\(dropped.count)", "stream.buffer_events": "\(settings.subscriberBufferEvents)"])
+                metadata: [
+                    "stream.dropped": "\(dropped.count)", "stream.buffer_events": "\(settings.subscriberBufferEvents)",
+                ])
         }
     }
 
