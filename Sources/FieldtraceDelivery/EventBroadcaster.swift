@@ -83,7 +83,8 @@ public final class EventBroadcaster: Service, Sendable {
         guard count < settings.maxSubscribers else { throw .tooManySubscribers(limit: settings.maxSubscribers) }
         let subscription = EventSubscription(
             broadcaster: self, filter: filter, after: after ?? position, resumedFrom: after)
-        if after == nil { _ = try subscription.attach() }
+        // Live at once when `after` is within the ring; otherwise the first `next()` reads the log.
+        _ = try subscription.attach()
         return subscription
     }
 
