@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "FieldtraceEngine", targets: ["FieldtraceEngine"]),
         .library(name: "FieldtraceDelivery", targets: ["FieldtraceDelivery"]),
         .library(name: "FieldtraceLoad", targets: ["FieldtraceLoad"]),
+        .library(name: "FieldtraceQuery", targets: ["FieldtraceQuery"]),
+        .library(name: "FieldtraceReports", targets: ["FieldtraceReports"]),
         .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
     ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
@@ -26,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
@@ -52,6 +55,11 @@ let package = Package(
             ]
         ),
         .target(name: "FieldtraceEngine", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
+        .target(name: "FieldtraceQuery", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
+        .target(
+            name: "FieldtraceReports",
+            dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore", "FieldtraceQuery"]
+        ),
         .target(
             name: "FieldtraceDelivery",
             dependencies: [
@@ -69,11 +77,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "FieldtraceAPI",
+            dependencies: [
+                "FieldtraceCore", "FieldtraceWire", "FieldtraceAnalytics", "FieldtraceStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "FieldtraceCLI",
             dependencies: [
                 "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport", "FieldtraceLoad",
-                "FieldtraceIngest", "FieldtraceEngine", "FieldtraceAnalytics", "FieldtraceDelivery",
+                "FieldtraceIngest", "FieldtraceEngine", "FieldtraceAnalytics", "FieldtraceQuery", "FieldtraceReports",
+                "FieldtraceDelivery", "FieldtraceAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
@@ -87,12 +104,16 @@ let package = Package(
         ),
         .testTarget(name: "CLZ4Tests", dependencies: ["CLZ4"]),
         .testTarget(name: "FieldtraceAnalyticsTests", dependencies: ["FieldtraceAnalytics", "FieldtraceTestSupport"]),
-        .testTarget(name: "FieldtraceStoreTests", dependencies: ["FieldtraceStore", "FieldtraceTestSupport"]),
+        .testTarget(
+            name: "FieldtraceStoreTests",
+            dependencies: ["FieldtraceStore", "FieldtraceAnalytics", "FieldtraceTestSupport"]
+        ),
         .testTarget(name: "FieldtraceTestSupportTests", dependencies: ["FieldtraceTestSupport"]),
         .testTarget(
             name: "FieldtraceIngestTests",
             dependencies: [
-                "FieldtraceIngest", "FieldtraceTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                "FieldtraceIngest", "FieldtraceTestSupport", "FieldtraceEngine", "FieldtraceStore",
+                "FieldtraceAnalytics", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -109,6 +130,17 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "FieldtraceReportsTests",
+            dependencies: [
+                "FieldtraceReports", "FieldtraceTestSupport", "FieldtraceEngine", "FieldtraceStore",
+                "FieldtraceAnalytics",
+            ]
+        ),
+        .testTarget(
+            name: "FieldtraceCLITests",
+            dependencies: ["FieldtraceCLI", "FieldtraceTestSupport", "FieldtraceStore", "FieldtraceAnalytics"]
+        ),
+        .testTarget(
             name: "FieldtraceDeliveryTests",
             dependencies: [
                 "FieldtraceDelivery", "FieldtraceStore", "FieldtraceAnalytics",
@@ -117,6 +149,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),
+        .testTarget(
+            name: "FieldtraceAPITests",
+            dependencies: [
+                "FieldtraceAPI", "FieldtraceStore", "FieldtraceTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ] + fuzzTargets.map { .executableTarget(name: $0, dependencies: ["FieldtraceCore", "FieldtraceWire"]) }
 )

@@ -49,5 +49,16 @@ let package = Package(
             path: "Benchmarks/Analytics",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "Reports",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FieldtraceCore", package: root),
+                .product(name: "FieldtraceReports", package: root),
+                .product(name: "FieldtraceTestSupport", package: root),
+            ],
+            path: "Benchmarks/Reports",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -92,19 +92,25 @@ enum AnalyticsConfigurationFile {
     }
 
     static func parse(_ bytes: [UInt8]) throws -> AnalyticsConfiguration {
-        guard let root = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+        // Our own parser: Foundation's on Linux reads 0 and 1 as booleans too, so `enter_dwell_s: 0`
+        // was refused and `enabled: 1` accepted.
+        guard let rootValue = try? JSONParser().parse(bytes), let root = rootValue.objectValue else {
             throw Problem(description: "not a JSON object")
         }
         var c = AnalyticsConfiguration()
-        for (section, value) in root.sorted(by: { $0.key < $1.key }) {
-            guard let keys = value as? [String: Any] else { throw Problem(description: "\(section): not an object") }
+        for member in root.sorted(by: { $0.key < $1.key }) {
+            let section = member.key
+            guard let members = member.value.objectValue else {
+                throw Problem(description: "\(section): not an object")
+            }
+            let keys = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
             func number(_ key: String) throws -> Double {
-                guard let n = keys[key] as? NSNumber, !(keys[key] is Bool), n.doubleValue.isFinite, n.doubleValue >= 0
+                guard case .number(let n) = keys[key], n.value.isFinite, n.value >= 0
                 else { throw Problem(description: "\(section).\(key): must be a number >= 0") }
-                return n.doubleValue
+                return n.value
             }
             func flag(_ key: String) throws -> Bool {
-                guard let b = keys[key] as? Bool else {
+                guard case .bool(let b) = keys[key] else {
                     throw Problem(description: "\(section).\(key): must be true or false")
                 }
                 return b

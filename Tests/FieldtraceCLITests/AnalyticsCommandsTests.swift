@@ -66,6 +66,13 @@ import Testing
         try #"{"stops": {"radius": 50}}"#.write(toFile: settings, atomically: true, encoding: .utf8)
         let typo = try DecodeProcessTests.run(["analyze", "--config", settings, dir + "/fixes.csv"])
         #expect(typo.status == 1 && typo.stderr.contains("unknown setting stops.radius"))
+        // 0 is a number and 1 is not a boolean (Foundation's parser on Linux confuses them).
+        try #"{"geofences": {"enter_dwell_s": 0}}"#.write(toFile: settings, atomically: true, encoding: .utf8)
+        let zero = try DecodeProcessTests.run(["analyze", "--config", settings, dir + "/fixes.csv"])
+        #expect(zero.status == 0, "\(zero.stderr)")
+        try #"{"kalman": {"enabled": 1}}"#.write(toFile: settings, atomically: true, encoding: .utf8)
+        let one = try DecodeProcessTests.run(["analyze", "--config", settings, dir + "/fixes.csv"])
+        #expect(one.status == 1 && one.stderr.contains("kalman.enabled: must be true or false"))
         try
             #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#
             .write(toFile: settings, atomically: true, encoding: .utf8)

@@ -30,6 +30,7 @@ import Testing
             for key in ["nmea_tcp", "nmea_udp", "jt808_tcp", "gt06_tcp", "teltonika_tcp", "teltonika_udp"] {
                 arguments += ["--set", "listeners.\(key)=0"]
             }
+            arguments += ["--set", "api.port=0", "--set", "api.osmand_port=0"]
             process.arguments = arguments
             let out = Pipe()
             let err = Pipe()
@@ -138,6 +139,11 @@ import Testing
         #expect(metrics.contains("fieldtrace_engine_fixes_accepted_total "))
         #expect(metrics.contains("fieldtrace_ingest_acks_total{listener=\"teltonika-tcp\",protocol=\"teltonika\"}"))
         #expect(metrics.contains("fieldtrace_accept_duration_seconds_count "))
+        let commits = metrics.split(separator: "\n").first {
+            $0.hasPrefix("fieldtrace_wal_fsync_duration_seconds_count ")
+        }
+        #expect((commits?.split(separator: " ").last).flatMap { Int($0) } ?? 0 > 0, "WAL commits counted")
+        #expect(metrics.contains("fieldtrace_wal_fsync_duration_seconds_bucket{le=\"+Inf\"}"))
         #expect(Self.httpGet(port: metricsPort, path: "/health")?.contains("ok") == true)
 
         server.process.terminate()  // SIGTERM

@@ -1,3 +1,4 @@
+import FieldtraceAnalytics
 import FieldtraceCore
 import FieldtraceTestSupport
 import Foundation
@@ -67,11 +68,8 @@ import Testing
         #expect(try reopened.verify().isClean)
     }
 
-    @Test func retentionKeepsASimplifiedCopyThenDropsEverything() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        let store = try TrackStore(directory: dir.path, options: Self.options())
-        defer { try? store.close() }
+    /// Five 2-hour days, retention raw 2 days / all 4 days, applied at the end of day 5.
+    static func retentionDays(_ store: TrackStore) throws -> (all: [Fix], report: MaintenanceReport, now: Int64) {
         let device = DeviceID("worker-10")!
         var sim = FleetSimulator(seed: 10)
         let day: Int64 = 86_400_000
@@ -83,13 +81,69 @@ import Testing
         try store.flush()
         try store.catalog.setRetention(.init(rawDays: 2, allDays: 4), device: device)
         let now = TrackStoreTests.start + 5 * day
-        let report = try store.applyRetention(nowMs: now)
-        #expect(report.segmentsRemoved > 0 && report.segmentsWritten > 0)
-        let raw = try store.replay(device: device)
+        return (all, try store.applyRetention(nowMs: now), now)
+    }
+
+    @Test func retentionDropsRawDataAndKeepsTheCopyMadeAtSeal() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try TrackStore(directory: dir.path, options: Self.options())
+        defer { try? store.close() }
+        let day: Int64 = 86_400_000
+        let (all, report, now) = try Self.retentionDays(store)
+        #expect(report.segmentsRemoved > 0 && report.segmentsWritten == 0)
+        let raw = try store.replay(device: all[0].device)
         #expect(raw.allSatisfy { $0.timeMs >= now - 2 * day } && !raw.isEmpty)
-        let simplified = try store.replay(device: device, level: 1)
+        let simplified = try store.replay(device: all[0].device, level: 1)
+        #expect(!simplified.isEmpty && simplified.count < all.count / 4)
+        // Every kept day has its copy, the recent ones beside the raw data.
+        #expect(simplified.allSatisfy { $0.timeMs >= now - 4 * day })
+        #expect(simplified.contains { $0.timeMs >= now - 2 * day })
+        #expect(simplified.contains { $0.timeMs < now - 2 * day })
+        #expect(try store.verify().isClean)
+    }
+
+    @Test func retentionMakesTheCopyWhenSealingWroteNone() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var options = Self.options()
+        options.levelOneToleranceMeters = nil
+        let store = try TrackStore(directory: dir.path, options: options)
+        defer { try? store.close() }
+        let day: Int64 = 86_400_000
+        let (all, report, now) = try Self.retentionDays(store)
+        #expect(report.segmentsRemoved > 0 && report.segmentsWritten > 0)
+        let raw = try store.replay(device: all[0].device)
+        #expect(raw.allSatisfy { $0.timeMs >= now - 2 * day } && !raw.isEmpty)
+        let simplified = try store.replay(device: all[0].device, level: 1)
         #expect(!simplified.isEmpty && simplified.count < all.count / 4)
         #expect(simplified.allSatisfy { $0.timeMs >= now - 4 * day && $0.timeMs < now - 2 * day })
+        #expect(try store.verify().isClean)
+    }
+
+    @Test func sealingWritesTheSimplifiedCopyOfEachSegment() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try TrackStore(directory: dir.path, options: Self.options())
+        defer { try? store.close() }
+        let fixes = TrackStoreTests.day(13, seconds: 1500).map { $0.canonicalized() }
+        try store.append(fixes)
+        // 600-fix segments: two full ones were sealed by count, the rest is still buffered.
+        let sealedByCount = try store.catalog.segments(device: fixes[0].device, level: 0)
+        let copiesByCount = try store.catalog.segments(device: fixes[0].device, level: 1)
+        #expect(sealedByCount.count == 2 && copiesByCount.count == 2)
+        #expect(try store.replay(device: fixes[0].device, level: 1).last!.timeMs <= sealedByCount.last!.t1)
+        try store.flush()
+        let level0 = try store.catalog.segments(device: fixes[0].device, level: 0)
+        var expected: [Fix] = []
+        for segment in level0 {
+            expected += TimeAwareSimplifier.simplify(
+                fixes.filter { $0.timeMs >= segment.t0 && $0.timeMs <= segment.t1 })
+        }
+        let copy = try store.replay(device: fixes[0].device, level: 1)
+        #expect(copy == expected)
+        #expect(copy.count < fixes.count / 2 && copy.count >= 2 * level0.count)
+        #expect(try store.stats().fixes == fixes.count)  // level 1 is not counted as stored fixes
         #expect(try store.verify().isClean)
     }
 

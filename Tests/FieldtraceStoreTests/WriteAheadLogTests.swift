@@ -48,6 +48,10 @@ import Testing
         }
         #expect(Set(sequences) == Set(1...200))
         #expect(log.syncCount < 200, "group commit shares fsyncs")
+        let stats = log.statistics()
+        #expect(stats.commits == log.syncCount && stats.batches == 200, "every batch made durable by one commit")
+        #expect(stats.buckets.reduce(0, +) == stats.commits && stats.bytes > 200 * 16)
+        #expect(stats.maxNanoseconds > 0 && stats.totalNanoseconds >= stats.maxNanoseconds)
         try log.close()
         let (again, recovery) = try WriteAheadLog.open(c, checkpoint: 0)
         #expect(recovery.batches.map(\.sequence) == Array(1...200))

@@ -1,5 +1,6 @@
 import FieldtraceEngine
 import FieldtraceIngest
+import FieldtraceStore
 import FieldtraceWire
 
 /// Renders the ingest counters, the engine's metrics and the ack-latency histogram in the
@@ -102,6 +103,27 @@ struct ServeMetrics: Sendable {
         for (index, depth) in m.shardQueueDepths.enumerated() {
             out.sample("fieldtrace_engine_shard_queue_depth", ["shard": "\(index)"], depth)
         }
+
+        let wal = engine.store.walStatistics
+        out.header("fieldtrace_wal_commits_total", "counter", "WAL commits: one write and one fsync each.")
+        out.sample("fieldtrace_wal_commits_total", [:], wal.commits)
+        out.header("fieldtrace_wal_batches_total", "counter", "Batches made durable by those commits (group commit).")
+        out.sample("fieldtrace_wal_batches_total", [:], wal.batches)
+        out.header("fieldtrace_wal_bytes_total", "counter", "Record bytes written to the WAL.")
+        out.sample("fieldtrace_wal_bytes_total", [:], wal.bytes)
+        let fsync = "fieldtrace_wal_fsync_duration_seconds"
+        out.header(
+            fsync, "histogram", "Duration of a WAL commit (write + fsync): what every ack of the group waits for.")
+        var cumulative = 0
+        for (i, count) in wal.buckets.enumerated() {
+            cumulative += count
+            let bound = i < WALStatistics.bucketBounds.count ? "\(WALStatistics.bucketBounds[i])" : "+Inf"
+            out.sample(fsync + "_bucket", ["le": bound], cumulative)
+        }
+        out.line("\(fsync)_sum \(Double(wal.totalNanoseconds) / 1e9)")
+        out.line("\(fsync)_count \(wal.commits)")
+        out.header("fieldtrace_wal_fsync_max_seconds", "gauge", "The longest WAL commit since the start.")
+        out.line("fieldtrace_wal_fsync_max_seconds \(Double(wal.maxNanoseconds) / 1e9)")
 
         let h = sink.snapshot()
         let name = "fieldtrace_accept_duration_seconds"

@@ -143,6 +143,8 @@ public final class Catalog: Sendable {
                     CREATE TABLE engine_progress (device TEXT PRIMARY KEY NOT NULL, step INTEGER NOT NULL);
                     """)
         }
+        Directory.registerMigrations(&migrator)
+        Access.registerMigrations(&migrator)
         Webhooks.registerMigrations(&migrator)
         return migrator
     }

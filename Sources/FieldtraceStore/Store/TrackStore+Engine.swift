@@ -43,3 +43,8 @@ extension Catalog {
         }
     }
 }
+
+extension TrackStore {
+    /// The WAL committer's counters and fsync latency histogram (see `WALStatistics`).
+    public var walStatistics: WALStatistics { wal.statistics() }
+}

@@ -99,8 +99,9 @@ extension TrackStore {
     }
 
     /// Applies retention: per device (its own policy, else its tenant's), level-0 segments
-    /// older than `rawDays` are replaced by a level-1 simplified copy (`TimeAwareSimplifier`,
-    /// 5 m), and everything older than `allDays` is dropped.
+    /// older than `rawDays` are dropped, leaving their level-1 simplified copy (written at seal;
+    /// made now, `TimeAwareSimplifier` at 5 m, for segments that have none: stores written
+    /// without `levelOneToleranceMeters`), and everything older than `allDays` is dropped.
     @discardableResult
     public func applyRetention(nowMs: Int64) throws -> MaintenanceReport {
         lock.lock()
@@ -122,7 +123,14 @@ extension TrackStore {
             }
             if let rawDays = policy.rawDays {
                 let cutoff = nowMs - Int64(rawDays) * day
+                let copies = try catalog.segments(device: device, level: 1)
                 for entry in try catalog.segments(device: device, level: 0) where entry.t1 < cutoff {
+                    // Segments sealed with `levelOneToleranceMeters` set have their copy already.
+                    if copies.contains(where: { $0.t0 <= entry.t1 && $0.t1 >= entry.t0 }) {
+                        try writeAndSwap(encoded: [], headers: [], removing: [entry.id])
+                        report.segmentsRemoved += 1
+                        continue
+                    }
                     var fixes: [Fix] = []
                     try readSegment(entry, with: &decoder, into: &fixes)
                     let simplified = TimeAwareSimplifier.simplify(fixes)

@@ -1,3 +1,4 @@
+import FieldtraceAnalytics
 import FieldtraceCore
 import Foundation
 
@@ -18,6 +19,12 @@ public struct StoreOptions: Sendable {
     /// WAL group commit window, microseconds (see `WALConfiguration`).
     public var walGroupCommitMicroseconds = 1000
     public var walMaxFileBytes = 64 << 20
+    /// Tolerance of the level-1 simplified copy written beside every level-0 segment when it is
+    /// sealed (`TimeAwareSimplifier`, synchronized Euclidean distance), metres; `nil` writes none.
+    /// 5 m: below the error of a phone or tracker fix, so the copy draws the same street, and it
+    /// keeps about 1 fix in 4 to 1 in 20 of a field worker's day, which is what map views and
+    /// day overviews read (`level=1`). Retention keeps these copies after dropping raw data.
+    public var levelOneToleranceMeters: Double? = TimeAwareSimplifier.defaultToleranceMeters
     public var fileSystem: StoreFileSystem = PosixFileSystem()
 
     public init() {}
@@ -152,6 +159,16 @@ public final class TrackStore: @unchecked Sendable {
             let (chunkBytes, chunkEntries) = encodeSegments(fixes, ranges, level: 0)
             encoded += chunkBytes
             headers += chunkEntries
+            if let tolerance = options.levelOneToleranceMeters {
+                // The simplified copy of each sealed range, in the same pack write and catalog
+                // transaction: a level-0 segment never exists without its level-1 copy.
+                for range in ranges {
+                    let simplified = TimeAwareSimplifier.simplify(Array(fixes[range]), toleranceMeters: tolerance)
+                    let (copyBytes, copyEntries) = encodeSegments(simplified, chunkRanges(simplified), level: 1)
+                    encoded += copyBytes
+                    headers += copyEntries
+                }
+            }
             let start = ranges.last?.upperBound ?? 0
             buffer.fixes = Array(fixes[start...])
             buffer.sequences = Array(sequences[start...])

@@ -72,8 +72,14 @@ public final class WriteAheadLog: @unchecked Sendable {
     private var file: StoreFile?
     private var fileOffset = 0
 
-    /// Counters for benchmarks and metrics.
-    public private(set) var syncCount = 0
+    /// Commits (write + fsync) and their durations; guarded by `lock`.
+    private var stats = WALStatistics()
+
+    /// How many commits (one write and fsync each) have completed.
+    public var syncCount: Int { lock.withLock { stats.commits } }
+
+    /// Commit counters and the fsync latency histogram, for `/metrics`.
+    public func statistics() -> WALStatistics { lock.withLock { stats } }
 
     private init(configuration: WALConfiguration, fs: StoreFileSystem, lastSequence: UInt64) {
         self.configuration = configuration
@@ -170,11 +176,14 @@ public final class WriteAheadLog: @unchecked Sendable {
             lock.unlock()
 
             var writeFailure: WALError?
+            let started = ContinuousClock.now
             do {
                 try writeAndSync(buffer.bytes, firstSequence: first)
             } catch {
                 writeFailure = .fatal("\(error)")
             }
+            let elapsed = ContinuousClock.now - started
+            let bytes = buffer.bytes.count
             buffer.bytes.removeAll(keepingCapacity: true)
 
             lock.lock()
@@ -190,7 +199,7 @@ public final class WriteAheadLog: @unchecked Sendable {
                 break
             }
             durableSequence = target
-            syncCount += 1
+            stats.record(commitDuration: elapsed, bytes: bytes, batches: Int(target - first + 1))
             waiters.removeAll { entry in
                 if entry.sequence <= target {
                     ready.append(entry)
