@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "FieldtraceAPI",
             dependencies: [
-                "FieldtraceCore", "FieldtraceWire", "FieldtraceAnalytics", "FieldtraceStore",
+                "FieldtraceCore", "FieldtraceWire", "FieldtraceAnalytics", "FieldtraceStore", "FieldtraceDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -1,4 +1,5 @@
 import FieldtraceCore
+import FieldtraceDelivery
 import FieldtraceStore
 import Logging
 
@@ -27,6 +28,13 @@ public final class APIServices: Sendable {
     /// Writes audit rows with group commit.
     public let auditWriter: AuditWriter
     public let metrics = APIMetrics()
+    /// Webhook subscriptions, their cursors and delivery logs.
+    public let webhooks: WebhookStore
+    /// The SSE fan-out; `fieldtrace serve` runs it in its ServiceGroup (tests run it themselves;
+    /// without it, streams still catch up from the log but get no live events).
+    public let eventBroadcaster: EventBroadcaster
+    /// Called after a webhook is created, changed or deleted (serve: the deliverer reloads).
+    public let webhooksChanged: @Sendable () -> Void
 
     public var catalog: Catalog { store.catalog }
 
@@ -34,7 +42,8 @@ public final class APIServices: Sendable {
         store: TrackStore, eventLog: EventLog, sink: any FixSink, configuration: APIConfiguration = .init(),
         nowMs: @escaping @Sendable () -> Int64, metricsText: @escaping @Sendable () -> String = { "" },
         isHealthy: @escaping @Sendable () -> Bool = { true }, isReady: @escaping @Sendable () -> Bool = { true },
-        logger: Logger = Logger(label: "fieldtrace.api")
+        logger: Logger = Logger(label: "fieldtrace.api"), eventBroadcaster: EventBroadcaster? = nil,
+        webhooksChanged: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
         self.eventLog = eventLog
@@ -48,6 +57,9 @@ public final class APIServices: Sendable {
         self.isHealthy = isHealthy
         self.isReady = isReady
         self.logger = logger
+        self.webhooks = WebhookStore(catalog: store.catalog)
+        self.eventBroadcaster = eventBroadcaster ?? EventBroadcaster(eventLog: eventLog, logger: logger)
+        self.webhooksChanged = webhooksChanged
         self.rateLimiter = RateLimiter(
             perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
     }

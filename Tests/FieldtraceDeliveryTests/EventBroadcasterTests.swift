@@ -30,6 +30,7 @@ import Testing
         defer { data.directory.remove() }
         let broadcaster = EventBroadcaster(eventLog: data.log, settings: Self.settings(page: 7), logger: testLogger)
         try await whileRunning(broadcaster.run) {
+            try await expectEventually { broadcaster.isRunning }
             let subscribers = try (0..<100).map { i in
                 try broadcaster.subscribe(EventFilter(tenant: i % 2 == 0 ? "t1" : "t2"))
             }
@@ -56,6 +57,7 @@ import Testing
         defer { data.directory.remove() }
         let broadcaster = EventBroadcaster(eventLog: data.log, logger: testLogger)
         try await whileRunning(broadcaster.run) {
+            try await expectEventually { broadcaster.isRunning }
             let s = try broadcaster.subscribe(EventFilter(tenant: "t1"))
             try data.append(2, detectedMs: 1_700_000_000_123)
             var frames = ""
@@ -86,6 +88,7 @@ import Testing
         let broadcaster = EventBroadcaster(
             eventLog: data.log, settings: Self.settings(ring: 20, page: 8), logger: testLogger)
         try await whileRunning(broadcaster.run) {
+            try await expectEventually { broadcaster.isRunning }
             let live = try broadcaster.subscribe(EventFilter(tenant: "t1"))
             let recent = try data.append(30, tenant: "t1")
             #expect(try await Self.take(30, from: live) == recent)
@@ -105,6 +108,7 @@ import Testing
         defer { data.directory.remove() }
         let broadcaster = EventBroadcaster(eventLog: data.log, logger: testLogger)
         try await whileRunning(broadcaster.run) {
+            try await expectEventually { broadcaster.isRunning }
             let fences = try broadcaster.subscribe(EventFilter(tenant: "t1", kinds: ["geofence.*"]))
             let w2 = try broadcaster.subscribe(EventFilter(tenant: "t1", devices: [DeviceID("w2")!]))
             try data.append(3, tenant: "t2", kind: "geofence.enter", device: "w2")
@@ -122,6 +126,7 @@ import Testing
         let broadcaster = EventBroadcaster(
             eventLog: data.log, settings: Self.settings(buffer: 50, ring: 0, page: 10), logger: testLogger)
         try await whileRunning(broadcaster.run) {
+            try await expectEventually { broadcaster.isRunning }
             let slow = try broadcaster.subscribe(EventFilter(tenant: "t1"))
             let fast = try broadcaster.subscribe(EventFilter(tenant: "t1"))
             let reader = Task { try await Self.take(120, from: fast) }
@@ -143,6 +148,23 @@ import Testing
                 return buffered > 50 && limit == 50 && last == 0
             }
         }
+    }
+
+    @Test func withoutARunningBroadcasterStreamsReadTheLog() async throws {
+        let data = try TestData()
+        defer { data.directory.remove() }
+        var settings = Self.settings()
+        settings.keepAliveInterval = .milliseconds(20)
+        let broadcaster = EventBroadcaster(eventLog: data.log, settings: settings, logger: testLogger)
+        let s = try broadcaster.subscribe(EventFilter(tenant: "t1"), after: 0)
+        let iterator = s.makeAsyncIterator()
+        guard case .keepAlive = try await iterator.next() else {
+            Issue.record("expected a keep-alive while the log is empty")
+            return
+        }
+        let ids = try data.append(3)
+        #expect(try await Self.take(3, from: s) == ids)
+        #expect(broadcaster.subscriberCount == 0)
     }
 
     @Test func anIdleSubscriberGetsKeepAlivesAndShutdownEndsStreams() async throws {
@@ -174,9 +196,12 @@ import Testing
         let data = try TestData()
         defer { data.directory.remove() }
         let broadcaster = EventBroadcaster(eventLog: data.log, logger: testLogger)
-        var s: EventSubscription? = try broadcaster.subscribe(EventFilter(tenant: "t1"))
-        #expect(broadcaster.subscriberCount == 1 && s != nil)
-        s = nil
-        #expect(broadcaster.subscriberCount == 0)
+        try await whileRunning(broadcaster.run) {
+            try await expectEventually { broadcaster.isRunning }
+            var s: EventSubscription? = try broadcaster.subscribe(EventFilter(tenant: "t1"))
+            #expect(broadcaster.subscriberCount == 1 && s != nil)
+            s = nil
+            #expect(broadcaster.subscriberCount == 0)
+        }
     }
 }

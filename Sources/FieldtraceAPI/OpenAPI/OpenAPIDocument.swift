@@ -10,6 +10,8 @@ public enum OpenAPIDocument {
         systemPaths,
         accessPaths,
         ingestPaths,
+        eventPaths,
+        webhookPaths,
         // directoryPaths, queryPaths, eventPaths, webhookPaths: one line each.
     ]
 

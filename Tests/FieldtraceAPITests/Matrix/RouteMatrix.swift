@@ -45,6 +45,8 @@ enum MatrixTables {
     static let areas: [[MatrixRow]] = [
         accessRows,
         ingestRows,
+        eventRows,
+        webhookRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
@@ -52,7 +54,8 @@ enum MatrixTables {
 enum CrossTenantTables {
     static var rows: [CrossTenantRow] { areas.flatMap { $0 } }
     static let areas: [[CrossTenantRow]] = [
-        accessRows
+        accessRows,
+        webhookRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
