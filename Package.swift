@@ -81,7 +81,7 @@ let package = Package(
             name: "FieldtraceAPI",
             dependencies: [
                 "FieldtraceCore", "FieldtraceWire", "FieldtraceAnalytics", "FieldtraceStore", "FieldtraceQuery",
-                "FieldtraceReports", .product(name: "Hummingbird", package: "hummingbird"),
+                "FieldtraceReports", "FieldtraceDelivery", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

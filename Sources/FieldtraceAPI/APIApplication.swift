@@ -26,6 +26,7 @@ public func buildAPIRouter(services: APIServices) -> Router<APIRequestContext> {
     addIngestRoutes(to: v1, services: services)
     addReportRoutes(to: v1, services: services)
     addDispatchRoutes(to: v1, services: services)
+    addEventRoutes(to: v1, services: services)
     // Other areas add one line each here: addDirectoryRoutes, addQueryRoutes, addEventRoutes, ...
     index.load(router)
     return router

@@ -11,6 +11,8 @@ public enum OpenAPIDocument {
         accessPaths,
         ingestPaths,
         reportPaths,
+        eventPaths,
+        webhookPaths,
         // directoryPaths, queryPaths, eventPaths, webhookPaths: one line each.
     ]
 

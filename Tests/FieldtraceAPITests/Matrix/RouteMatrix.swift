@@ -46,6 +46,8 @@ enum MatrixTables {
         accessRows,
         ingestRows,
         reportRows,
+        eventRows,
+        webhookRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
@@ -55,6 +57,7 @@ enum CrossTenantTables {
     static let areas: [[CrossTenantRow]] = [
         accessRows,
         reportRows,
+        webhookRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
