@@ -12,6 +12,9 @@ extension MatrixTables {
         MatrixRow(.get, "/v1/dispatch/nearest", [.admin, .dispatcher, .analyst]) { _ in
             ("/v1/dispatch/nearest?lat=31.2&lon=121.4", nil)
         },
+        MatrixRow(.get, "/v1/positions/stream", [.admin, .dispatcher, .analyst]) { _ in
+            ("/v1/positions/stream?duration_s=0.1&interval_s=0.2", nil)
+        },
     ]
 }
 
