@@ -26,6 +26,9 @@ public final class APIServices: Sendable {
     public let rateLimiter: RateLimiter
     /// Writes audit rows with group commit.
     public let auditWriter: AuditWriter
+    /// Groups, devices, geofences, routes, assignments (serve passes the one whose changes
+    /// refresh the engine's profiles).
+    public let directory: Directory
     public let metrics = APIMetrics()
 
     public var catalog: Catalog { store.catalog }
@@ -34,7 +37,7 @@ public final class APIServices: Sendable {
         store: TrackStore, eventLog: EventLog, sink: any FixSink, configuration: APIConfiguration = .init(),
         nowMs: @escaping @Sendable () -> Int64, metricsText: @escaping @Sendable () -> String = { "" },
         isHealthy: @escaping @Sendable () -> Bool = { true }, isReady: @escaping @Sendable () -> Bool = { true },
-        logger: Logger = Logger(label: "fieldtrace.api")
+        logger: Logger = Logger(label: "fieldtrace.api"), directory: Directory? = nil
     ) {
         self.store = store
         self.eventLog = eventLog
@@ -42,6 +45,7 @@ public final class APIServices: Sendable {
         let access = AccessStore(catalog: store.catalog)
         self.access = access
         self.auditWriter = AuditWriter(access: access)
+        self.directory = directory ?? Directory(catalog: store.catalog, nowMs: nowMs)
         self.configuration = configuration
         self.nowMs = nowMs
         self.metricsText = metricsText

@@ -10,6 +10,7 @@ public enum OpenAPIDocument {
         systemPaths,
         accessPaths,
         ingestPaths,
+        directoryPaths,
         // directoryPaths, queryPaths, eventPaths, webhookPaths: one line each.
     ]
 

@@ -140,7 +140,8 @@ struct ServeCommand: AsyncParsableCommand {
                 services: APIServices(
                     store: store, eventLog: eventLog, sink: sink, configuration: configuration, nowMs: WallClock.nowMs,
                     metricsText: { metrics.render() }, isHealthy: { engine.failure == nil },
-                    isReady: { engine.failure == nil }, logger: Logger(label: "fieldtrace.api")))
+                    isReady: { engine.failure == nil }, logger: Logger(label: "fieldtrace.api"),
+                    directory: directory))
             services.append(contentsOf: server.services)
             api = server
         }
