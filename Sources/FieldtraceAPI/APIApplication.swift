@@ -27,6 +27,7 @@ public func buildAPIRouter(services: APIServices) -> Router<APIRequestContext> {
     addReportRoutes(to: v1, services: services)
     addDispatchRoutes(to: v1, services: services)
     addEventRoutes(to: v1, services: services)
+    addDirectoryRoutes(to: v1, services: services)
     // Other areas add one line each here: addDirectoryRoutes, addQueryRoutes, addEventRoutes, ...
     index.load(router)
     return router

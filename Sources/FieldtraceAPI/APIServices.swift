@@ -28,6 +28,9 @@ public final class APIServices: Sendable {
     public let rateLimiter: RateLimiter
     /// Writes audit rows with group commit.
     public let auditWriter: AuditWriter
+    /// Groups, devices, geofences, routes, assignments (serve passes the one whose changes
+    /// refresh the engine's profiles).
+    public let directory: Directory
     public let metrics = APIMetrics()
     /// Devices, groups, fences, routes; the same instance the engine's setups observe, so a
     /// change made through the API reaches the analysis.
@@ -62,6 +65,7 @@ public final class APIServices: Sendable {
         let access = AccessStore(catalog: store.catalog)
         self.access = access
         self.auditWriter = AuditWriter(access: access)
+        self.directory = directory ?? Directory(catalog: store.catalog, nowMs: nowMs)
         self.configuration = configuration
         self.nowMs = nowMs
         self.metricsText = metricsText

@@ -13,6 +13,7 @@ public enum OpenAPIDocument {
         reportPaths,
         eventPaths,
         webhookPaths,
+        directoryPaths,
         // directoryPaths, queryPaths, eventPaths, webhookPaths: one line each.
     ]
 

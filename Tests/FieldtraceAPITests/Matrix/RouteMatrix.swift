@@ -48,6 +48,7 @@ enum MatrixTables {
         reportRows,
         eventRows,
         webhookRows,
+        directoryRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
@@ -58,6 +59,7 @@ enum CrossTenantTables {
         accessRows,
         reportRows,
         webhookRows,
+        directoryRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
