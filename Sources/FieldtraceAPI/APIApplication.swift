@@ -17,12 +17,16 @@ public func buildAPIRouter(services: APIServices) -> Router<APIRequestContext> {
     router.add(middleware: ErrorMiddleware(metrics: services.metrics, logger: services.logger, routes: index))
     router.add(middleware: BodyLimitMiddleware(maxBytes: services.configuration.maxBodyBytes))
     addSystemRoutes(to: router, services: services)
+    addDashboardRoutes(to: router)
     let v1 = router.group("v1")
         .add(middleware: AuthMiddleware(services: services))
         .add(middleware: RateLimitMiddleware(services: services))
         .add(middleware: AuditMiddleware(services: services))
     addAccessRoutes(to: v1, services: services)
     addIngestRoutes(to: v1, services: services)
+    addReportRoutes(to: v1, services: services)
+    addDispatchRoutes(to: v1, services: services)
+    addEventRoutes(to: v1, services: services)
     // Other areas add one line each here: addDirectoryRoutes, addQueryRoutes, addEventRoutes, ...
     index.load(router)
     return router

@@ -10,6 +10,9 @@ public enum OpenAPIDocument {
         systemPaths,
         accessPaths,
         ingestPaths,
+        reportPaths,
+        eventPaths,
+        webhookPaths,
         // directoryPaths, queryPaths, eventPaths, webhookPaths: one line each.
     ]
 

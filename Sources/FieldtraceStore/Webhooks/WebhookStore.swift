@@ -152,7 +152,8 @@ public final class WebhookStore: Sendable {
     public func delete(id: Int64, tenant: String) throws -> Bool {
         try catalog.pool.write { db in
             try db.execute(
-                sql: "DELETE FROM webhook_deliveries WHERE webhook = (SELECT id FROM webhooks WHERE id = ? AND tenant = ?)",
+                sql:
+                    "DELETE FROM webhook_deliveries WHERE webhook = (SELECT id FROM webhooks WHERE id = ? AND tenant = ?)",
                 arguments: [id, tenant])
             try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND tenant = ?", arguments: [id, tenant])
             return db.changesCount > 0

@@ -45,6 +45,9 @@ enum MatrixTables {
     static let areas: [[MatrixRow]] = [
         accessRows,
         ingestRows,
+        reportRows,
+        eventRows,
+        webhookRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
@@ -52,7 +55,9 @@ enum MatrixTables {
 enum CrossTenantTables {
     static var rows: [CrossTenantRow] { areas.flatMap { $0 } }
     static let areas: [[CrossTenantRow]] = [
-        accessRows
+        accessRows,
+        reportRows,
+        webhookRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
