@@ -49,6 +49,7 @@ struct BenchFanoutCommand: AsyncParsableCommand {
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await broadcaster.run() }
+            while !broadcaster.isRunning { try await Task.sleep(for: .milliseconds(1)) }
             let subs = try (0..<subscribers).map { i in
                 try broadcaster.subscribe(EventFilter(tenant: "t\(i % tenants)"))
             }
