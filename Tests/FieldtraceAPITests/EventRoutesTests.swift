@@ -140,7 +140,8 @@ import Testing
 
             for body in [
                 #"{"url":"ftp://x/"}"#, #"{"url":"http://u:p@x/"}"#, #"{"url":""}"#,
-                #"{"url":"http://x/","kinds":["a,b"]}"#, #"{}"#,
+                #"{"url":"http://x/","kinds":["a,b"]}"#, #"{}"#, #"{"url":"http://x/","after":-1}"#,
+                #"{"url":"http://x/","device":"a b"}"#, #"{"url":"http://x/","group":""}"#,
             ] {
                 let bad = try await client.call(.post, "/v1/webhooks", as: .admin, body: body)
                 #expect(bad.status == .badRequest, "\(body)")

@@ -57,6 +57,14 @@ import Testing
         #expect(throws: WebhookStoreError.self) {
             try store.create(tenant: "a", url: "http://x", secret: "", cursor: 0, createdMs: 0)
         }
+        #expect(throws: WebhookStoreError.self) {
+            try store.create(tenant: "a", url: "http://x", secret: "s", group: "", cursor: 0, createdMs: 0)
+        }
+        #expect(throws: WebhookStoreError.self) {
+            try store.create(tenant: "a", url: "http://x", secret: "s", cursor: -1, createdMs: 0)
+        }
+        let w = try store.create(tenant: "a", url: "http://x", secret: "s", cursor: 0, createdMs: 0)
+        #expect(throws: WebhookStoreError.self) { try store.update(id: w.id, tenant: "a", .init(cursor: -5)) }
     }
 
     @Test func theCursorMovesOnlyForwardAndOnlyWithADelivery() throws {
