@@ -1,4 +1,5 @@
 import FieldtraceCore
+import FieldtraceStore
 import FieldtraceTestSupport
 import Foundation
 import Testing
@@ -56,6 +57,14 @@ import Testing
         }
         #expect(field("fixes_accepted") ?? 0 > 100, "\(stopped)")
         #expect(field("events") ?? 0 >= 5, "at least each device online: \(stopped)")
+
+        // The events are the demo tenant's, none flagged late (the replay's age is the demo's
+        // clock, engine.mark_late_after_ms), and the workers reach the depots.
+        let events = try EventLog(catalog: try Catalog(path: data + "/catalog.sqlite")).read(after: 0, limit: 100_000)
+        #expect(events.allSatisfy { $0.tenant == "demo" })
+        #expect(events.filter(\.late).isEmpty, "\(events.filter(\.late).prefix(3).map(\.payload))")
+        #expect(events.filter { $0.kind.rawValue == "device.online" }.count == 5)
+        #expect(events.contains { $0.kind.rawValue == "geofence.enter" && $0.subject?.hasPrefix("depot-") == true })
 
         // Every protocol's worker has a stored track, in time order.
         let fleetWorld = DemoFleet(seed: 1)

@@ -124,7 +124,7 @@ struct DemoFleetCommand: AsyncParsableCommand {
         let print: @Sendable (String) -> Void = { CLIOutput.writeAll(fd: 1, Array(($0 + "\n").utf8)) }
         let catchUpS = Double(min(clock.dayEndMs, clock.realStartMs) - clock.dayStartMs) / 1000 / max(1, speed - 1)
         print(
-            "demo fleet: \(workers) workers, day \(clock.date) 06:30-18:00 \(DemoFleet.timeZone) at \(speed)x "
+            "demo fleet: \(workers) workers, day \(clock.date) 06:30-18:00 \(DemoFleet.timeZone) at \(Self.speedText(speed))x "
                 + "(live in \(Int(catchUpS.rounded())) s), target \(targetHost)")
         // SIGINT/SIGTERM: print the totals and exit 0 (nothing of the fleet needs draining: every
         // acked fix is the server's, an unacked one is simply not sent).
@@ -133,7 +133,7 @@ struct DemoFleetCommand: AsyncParsableCommand {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                print("demo fleet stopped: " + run.progressLine(nil, zone: zone, tcpWorkers: 0))
+                print("demo fleet stopped: " + run.totals() + run.problems())
                 Glibc.exit(0)
             }
             source.resume()
@@ -141,6 +141,11 @@ struct DemoFleetCommand: AsyncParsableCommand {
         }
         defer { sources.forEach { $0.cancel() } }
         try await run.run(clock: clock, zone: zone, print: print)
-        print("demo fleet done: " + run.progressLine(nil, zone: zone, tcpWorkers: 0))
+        print("demo fleet done: " + run.totals() + run.problems())
+    }
+
+    /// 40.0 → "40", 2.5 → "2.5".
+    static func speedText(_ speed: Double) -> String {
+        speed == speed.rounded() ? String(Int(speed)) : String(speed)
     }
 }

@@ -80,9 +80,19 @@ struct DemoFleetRun {
 
     func progressLine(_ simulatedMs: Int64?, zone: GroupTimeZone, tcpWorkers: Int) -> String {
         let clockText = simulatedMs.map { DemoClock.localClock($0, zone: zone) } ?? "--:--"
-        var line = "demo fleet: simulated \(clockText) local, \(Self.grouped(counters.acked.load(ordering: .relaxed)))"
-        line += " fixes acked, \(Self.grouped(counters.sentUDP.load(ordering: .relaxed))) sent over UDP, "
-        line += "\(counters.connected.load(ordering: .relaxed)) of \(tcpWorkers) TCP trackers connected"
+        return "demo fleet: simulated \(clockText) local, " + totals()
+            + ", \(counters.connected.load(ordering: .relaxed)) of \(tcpWorkers) TCP trackers connected" + problems()
+    }
+
+    /// Fixes acked and sent: `31,200 fixes acked, 7,800 sent over UDP`.
+    func totals() -> String {
+        "\(Self.grouped(counters.acked.load(ordering: .relaxed))) fixes acked, "
+            + "\(Self.grouped(counters.sentUDP.load(ordering: .relaxed))) sent over UDP"
+    }
+
+    /// Refusals and reconnects, if any (`, 2 refused, 3 reconnects (last: ...)`).
+    func problems() -> String {
+        var line = ""
         let refused = counters.refused.load(ordering: .relaxed)
         if refused > 0 { line += ", \(refused) refused" }
         let reconnects = counters.reconnects.load(ordering: .relaxed)
@@ -155,6 +165,14 @@ struct DemoFleetRun {
         }
     }
 
+    /// NMEA epochs per datagram: 8 epochs of RMC + GGA (about 1.2 KB) stay under one Ethernet
+    /// MTU; a tracker that buffered several fixes sends them together, in order.
+    static let nmeaEpochsPerDatagram = 8
+    /// Real ms between two datagrams of one NMEA tracker. UDP has no acks, so nothing else keeps
+    /// a tracker's datagrams apart; the engine takes datagrams accepted concurrently in any order,
+    /// and a fix more than its reorder window (3 s) behind its predecessor goes the late-data way.
+    static let nmeaSpacingMs = 50
+
     func runUDP(
         _ tracker: DemoTracker, channel: Channel, remote: SocketAddress, stopAtMs: Int64, latest: LatestTime
     ) async {
@@ -166,15 +184,16 @@ struct DemoFleetRun {
                 try? await Task.sleep(for: .milliseconds(Self.pollMs))
                 continue
             }
-            let fix = tracker.queue.removeFirst()
-            let datagram = ByteBuffer(bytes: DemoFrames.nmeaDatagram(fix, id: id))
+            let n = min(tracker.queue.count, Self.nmeaEpochsPerDatagram)
+            let datagram = ByteBuffer(bytes: DemoFrames.nmeaDatagram(tracker.queue[0..<n], id: id))
+            tracker.queue.removeFirst(n)
             do {
                 try await channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: datagram))
-                counters.sentUDP.add(1, ordering: .relaxed)
+                counters.sentUDP.add(n, ordering: .relaxed)
             } catch {
                 counters.fail("\(id): \(error)")
-                try? await Task.sleep(for: .milliseconds(Self.pollMs))
             }
+            try? await Task.sleep(for: .milliseconds(Self.nmeaSpacingMs))
         }
     }
 }

@@ -50,9 +50,9 @@ enum DemoFrames {
         return (encoder.frame(messageID: 0x0704, body: JT808Encoder.batchBody(items, backfill: false)), 0x0704)
     }
 
-    /// One NMEA datagram: the `$PGID` identity line, then RMC and GGA of the fix.
-    static func nmeaDatagram(_ fix: Fix, id: String) -> [UInt8] {
-        Array((NMEAEncoder.pgid(id) + NMEAEncoder.epoch(fix, kinds: [.rmc, .gga])).utf8)
+    /// One NMEA datagram: the `$PGID` identity line, then RMC and GGA of each fix, in order.
+    static func nmeaDatagram(_ fixes: ArraySlice<Fix>, id: String) -> [UInt8] {
+        Array((NMEAEncoder.pgid(id) + fixes.map { NMEAEncoder.epoch($0, kinds: [.rmc, .gga]) }.joined()).utf8)
     }
 }
 

@@ -27,12 +27,20 @@ extension DemoFleet {
             plan.track, plane: plane, device: device, startMs: dayStartMs, gaps: [],
             seed: Self.workerSeed(seed, index))
         // Parked trackers report once a minute: before leaving home (2 minutes of margin) and in
-        // the car park.
+        // the car park; without multipath outliers there (a parked tracker resends its last good
+        // position), since one outlier among fixes a minute apart looks like a real excursion.
         let quietBefore = dayStartMs + Int64(plan.leaveSecond - 120) * 1000
         let quietAfter = dayStartMs + Int64(plan.parkSecond + 60) * 1000
         let parkedMs = Int64(Self.parkedIntervalSeconds) * 1000
-        let fixes = observed.fixes.filter { fix in
-            (fix.timeMs >= quietBefore && fix.timeMs <= quietAfter) || (fix.timeMs - dayStartMs) % parkedMs == 0
+        let outliers = Set(observed.outlierIndices)
+        var fixes: [Fix] = []
+        fixes.reserveCapacity(observed.fixes.count)
+        for (i, fix) in observed.fixes.enumerated() {
+            if fix.timeMs >= quietBefore && fix.timeMs <= quietAfter {
+                fixes.append(fix)
+            } else if (fix.timeMs - dayStartMs) % parkedMs == 0, !outliers.contains(i) {
+                fixes.append(fix)
+            }
         }
         let end = plan.track.position(plan.track.count - 1)
         let (lat, lon) = plane.e7(end)
