@@ -168,10 +168,13 @@ struct DemoFleetRun {
     /// NMEA epochs per datagram: 8 epochs of RMC + GGA (about 1.2 KB) stay under one Ethernet
     /// MTU; a tracker that buffered several fixes sends them together, in order.
     static let nmeaEpochsPerDatagram = 8
-    /// Real ms between two datagrams of one NMEA tracker. UDP has no acks, so nothing else keeps
-    /// a tracker's datagrams apart; the engine takes datagrams accepted concurrently in any order,
-    /// and a fix more than its reorder window (3 s) behind its predecessor goes the late-data way.
-    static let nmeaSpacingMs = 50
+    /// Real ms between two datagrams of one NMEA tracker: a tracker sends at most 4 a second.
+    /// UDP has no acks, so nothing else keeps a tracker's datagrams apart, and the server accepts
+    /// up to 4 datagrams concurrently (`IngestLimits.udpMaxInFlightAccepts`): two of one device
+    /// in flight together may be stored in either order, and a fix more than the engine's reorder
+    /// window (3 s) behind its predecessor goes the late-data way (late events, corrections).
+    /// 250 ms carries 8 epochs, 40 s of fixes at 5 s: 160x, more than the demo's 40x.
+    static let nmeaSpacingMs = 250
 
     func runUDP(
         _ tracker: DemoTracker, channel: Channel, remote: SocketAddress, stopAtMs: Int64, latest: LatestTime
