@@ -15,7 +15,9 @@ let package = Package(
         .library(name: "FieldtraceStore", targets: ["FieldtraceStore"]),
         .library(name: "FieldtraceIngest", targets: ["FieldtraceIngest"]),
         .library(name: "FieldtraceEngine", targets: ["FieldtraceEngine"]),
+        .library(name: "FieldtraceDelivery", targets: ["FieldtraceDelivery"]),
         .library(name: "FieldtraceLoad", targets: ["FieldtraceLoad"]),
+        .library(name: "FieldtraceQuery", targets: ["FieldtraceQuery"]),
         .library(name: "FieldtraceReports", targets: ["FieldtraceReports"]),
         .executable(name: "fieldtrace", targets: ["FieldtraceCLI"]),
     ] + fuzzTargets.map { .executable(name: $0, targets: [$0]) },
@@ -25,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(name: "FieldtraceCore"),
@@ -50,7 +55,21 @@ let package = Package(
             ]
         ),
         .target(name: "FieldtraceEngine", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
-        .target(name: "FieldtraceReports", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
+        .target(name: "FieldtraceQuery", dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore"]),
+        .target(
+            name: "FieldtraceReports",
+            dependencies: ["FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore", "FieldtraceQuery"]
+        ),
+        .target(
+            name: "FieldtraceDelivery",
+            dependencies: [
+                "FieldtraceCore", "FieldtraceAnalytics", "FieldtraceStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "FieldtraceLoad",
             dependencies: [
@@ -58,11 +77,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "FieldtraceAPI",
+            dependencies: [
+                "FieldtraceCore", "FieldtraceWire", "FieldtraceAnalytics", "FieldtraceStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "FieldtraceCLI",
             dependencies: [
                 "FieldtraceCore", "FieldtraceWire", "FieldtraceStore", "FieldtraceTestSupport", "FieldtraceLoad",
-                "FieldtraceIngest", "FieldtraceEngine", "FieldtraceAnalytics",
+                "FieldtraceIngest", "FieldtraceEngine", "FieldtraceAnalytics", "FieldtraceQuery", "FieldtraceReports",
+                "FieldtraceDelivery", "FieldtraceAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
@@ -102,8 +130,31 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "FieldtraceReportsTests", dependencies: ["FieldtraceReports", "FieldtraceTestSupport"]
+            name: "FieldtraceReportsTests",
+            dependencies: [
+                "FieldtraceReports", "FieldtraceTestSupport", "FieldtraceEngine", "FieldtraceStore",
+                "FieldtraceAnalytics",
+            ]
         ),
-        .testTarget(name: "FieldtraceCLITests", dependencies: ["FieldtraceCLI", "FieldtraceTestSupport"]),
+        .testTarget(
+            name: "FieldtraceCLITests",
+            dependencies: ["FieldtraceCLI", "FieldtraceTestSupport", "FieldtraceStore", "FieldtraceAnalytics"]
+        ),
+        .testTarget(
+            name: "FieldtraceDeliveryTests",
+            dependencies: [
+                "FieldtraceDelivery", "FieldtraceStore", "FieldtraceAnalytics",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "FieldtraceAPITests",
+            dependencies: [
+                "FieldtraceAPI", "FieldtraceStore", "FieldtraceTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ] + fuzzTargets.map { .executableTarget(name: $0, dependencies: ["FieldtraceCore", "FieldtraceWire"]) }
 )

@@ -13,7 +13,8 @@ struct Fieldtrace: AsyncParsableCommand {
         subcommands: [
             DecodeCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, StatsCommand.self,
             SimulateCommand.self, ServeCommand.self, AnalyzeCommand.self, EvalCommand.self, SmoothCommand.self,
-            SimplifyCommand.self, KernelsCommand.self, DemoCommand.self,
+            SimplifyCommand.self, KernelsCommand.self, ReportCommand.self, PlotCommand.self, TokenCommand.self,
+            AuditCommand.self, DemoCommand.self,
         ]
     )
 

@@ -1,11 +1,12 @@
 import FieldtraceCore
+import FieldtraceQuery
 import FieldtraceWire
 import Foundation
 
 /// Text forms of fixes that `import` reads and `export` writes besides the wire protocols:
 /// JSON lines in the shape `fieldtrace decode` prints, and CSV with the same columns.
 enum FixTextFormats {
-    static let csvHeader = "device,time,lat,lon,alt_m,speed_mps,course_deg,hdop,accuracy_m,sats,valid,late,received"
+    static let csvHeader = TrackRenderer.csvHeader
 
     enum ParseError: Error, CustomStringConvertible {
         case line(Int, String)
@@ -116,99 +117,17 @@ enum FixTextFormats {
         }
     }
 
-    static func appendCSV(_ fix: Fix, to out: inout [UInt8]) {
-        func optional(_ value: Double?) {
-            out.append(UInt8(ascii: ","))
-            if let value { JSONText.appendNumber(value, to: &out) }
-        }
-        out.append(contentsOf: fix.device.rawValue.utf8)
-        out.append(UInt8(ascii: ","))
-        ISO8601.append(ms: fix.timeMs, to: &out)
-        out.append(UInt8(ascii: ","))
-        CoordinateE7.appendDecimal(fix.latitudeE7, to: &out)
-        out.append(UInt8(ascii: ","))
-        CoordinateE7.appendDecimal(fix.longitudeE7, to: &out)
-        optional(fix.altitudeM)
-        optional(fix.speedMps)
-        optional(fix.courseDeg)
-        optional(fix.hdop)
-        optional(fix.accuracyM)
-        optional(fix.satellites.map(Double.init))
-        out.append(contentsOf: (fix.isValid ? ",true" : ",false").utf8)
-        out.append(contentsOf: (fix.isLate ? ",true," : ",false,").utf8)
-        if let received = fix.receivedMs { ISO8601.append(ms: received, to: &out) }
-        out.append(UInt8(ascii: "\n"))
-    }
+    /// A CSV row of the `csvHeader` columns (the API's writer, `TrackRenderer`).
+    static func appendCSV(_ fix: Fix, to out: inout [UInt8]) { TrackRenderer.appendCSVRow(fix, to: &out) }
 
-    /// A GeoJSON FeatureCollection with one LineString feature per device track and the fix
-    /// times (and speeds) as parallel property arrays, the form most map tools read.
+    /// GeoJSON as the API serves it (see `TrackRenderer`): a FeatureCollection with one
+    /// LineString feature and the fix times as the parallel `times` property.
     static func geoJSON(_ fixes: [Fix], device: DeviceID) -> [UInt8] {
-        var out = Array(#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"device":""#.utf8)
-        JSONText.appendEscaped(device.rawValue, to: &out)
-        out.append(contentsOf: #"","times":["#.utf8)
-        for (i, fix) in fixes.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            ISO8601.append(ms: fix.timeMs, to: &out)
-            out.append(UInt8(ascii: "\""))
-        }
-        out.append(contentsOf: #"]},"geometry":{"type":"LineString","coordinates":["#.utf8)
-        for (i, fix) in fixes.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "["))
-            CoordinateE7.appendDecimal(fix.longitudeE7, to: &out)
-            out.append(UInt8(ascii: ","))
-            CoordinateE7.appendDecimal(fix.latitudeE7, to: &out)
-            if let alt = fix.altitudeM {
-                out.append(UInt8(ascii: ","))
-                JSONText.appendNumber(alt, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-        out.append(contentsOf: "]}}]}\n".utf8)
-        return out
+        TrackRenderer.render(.geojson, device: device, fixes: fixes)
     }
 
-    /// GPX 1.1 with one track segment.
+    /// GPX 1.1 with one track segment (the API's writer).
     static func gpx(_ fixes: [Fix], device: DeviceID) -> [UInt8] {
-        var out = Array(
-            """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <gpx version="1.1" creator="fieldtrace" xmlns="http://www.topografix.com/GPX/1/1">
-            <trk><name>
-            """.utf8)
-        for byte in device.rawValue.utf8 {
-            switch byte {
-            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
-            default: out.append(byte)
-            }
-        }
-        out.append(contentsOf: "</name><trkseg>\n".utf8)
-        for fix in fixes {
-            out.append(contentsOf: "<trkpt lat=\"".utf8)
-            CoordinateE7.appendDecimal(fix.latitudeE7, to: &out)
-            out.append(contentsOf: "\" lon=\"".utf8)
-            CoordinateE7.appendDecimal(fix.longitudeE7, to: &out)
-            out.append(contentsOf: "\">".utf8)
-            if let alt = fix.altitudeM {
-                out.append(contentsOf: "<ele>".utf8)
-                JSONText.appendNumber(alt, to: &out)
-                out.append(contentsOf: "</ele>".utf8)
-            }
-            out.append(contentsOf: "<time>".utf8)
-            ISO8601.append(ms: fix.timeMs, to: &out)
-            out.append(contentsOf: "</time>".utf8)
-            if let sats = fix.satellites { out.append(contentsOf: "<sat>\(sats)</sat>".utf8) }
-            if let hdop = fix.hdop {
-                out.append(contentsOf: "<hdop>".utf8)
-                JSONText.appendNumber(hdop, to: &out)
-                out.append(contentsOf: "</hdop>".utf8)
-            }
-            out.append(contentsOf: "</trkpt>\n".utf8)
-        }
-        out.append(contentsOf: "</trkseg></trk>\n</gpx>\n".utf8)
-        return out
+        TrackRenderer.render(.gpx, device: device, fixes: fixes)
     }
 }

@@ -30,6 +30,7 @@ import Testing
             for key in ["nmea_tcp", "nmea_udp", "jt808_tcp", "gt06_tcp", "teltonika_tcp", "teltonika_udp"] {
                 arguments += ["--set", "listeners.\(key)=0"]
             }
+            arguments += ["--set", "api.port=0", "--set", "api.osmand_port=0"]
             process.arguments = arguments
             let out = Pipe()
             let err = Pipe()

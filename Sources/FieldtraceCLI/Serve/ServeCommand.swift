@@ -1,4 +1,5 @@
 import ArgumentParser
+import FieldtraceAPI
 import FieldtraceAnalytics
 import FieldtraceCore
 import FieldtraceEngine
@@ -86,10 +87,19 @@ struct ServeCommand: AsyncParsableCommand {
                 ])
         }
         let eventLog = try EventLog(catalog: store.catalog)
-        let tenant = c.tenant
+        // Fences, routes and assignments of every tenant come from the directory; the files of
+        // analytics.fences / analytics.routes stay a read-only seed of the default tenant.
+        let directory = Directory(catalog: store.catalog)
+        let setups = DirectorySetups(
+            directory: directory, defaultTenant: c.tenant, configuration: setup.configuration,
+            seedFences: setup.fences, seedRoutes: setup.routes)
         let engine = AnalyticsEngine(
             store: store, eventLog: eventLog, configuration: c.engine, nowMs: WallClock.nowMs,
-            profile: { _ in DeviceProfile(tenant: tenant, setup: setup) })
+            profile: { device in
+                let profile = setups.profile(for: device)
+                return DeviceProfile(tenant: profile.tenant, setup: profile.setup)
+            })
+        directory.observeChanges { tenant in engine.refreshProfiles(tenant: tenant) }
         engine.start()
         let sink = AckLatencySink(engine)
         let ingest = IngestServer(
@@ -102,10 +112,12 @@ struct ServeCommand: AsyncParsableCommand {
             try? store.close()
             throw ExitCode(1)
         }
-        var services: [any Service] = [EngineService(engine: engine, tickInterval: c.tickInterval, logger: logger)]
+        var services: [any Service] = [
+            EngineService(engine: engine, tickInterval: c.tickInterval, logger: logger) { setups.rollOver() }
+        ]
         var metricsPart = ""
+        let metrics = ServeMetrics(ingest: ingest, engine: engine, sink: sink)
         if let port = c.metricsPort {
-            let metrics = ServeMetrics(ingest: ingest, engine: engine, sink: sink)
             let http: MetricsHTTPService
             do {
                 http = try await MetricsHTTPService.bind(
@@ -121,20 +133,49 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(http)
             metricsPart = " metrics=\(c.metricsHost):\(http.port ?? port)"
         }
+        // After the engine and before ingest: on shutdown the API drains before the engine stops.
+        var api: APIServer?
+        if let configuration = c.api {
+            let server = APIServer(
+                services: APIServices(
+                    store: store, eventLog: eventLog, sink: sink, configuration: configuration, nowMs: WallClock.nowMs,
+                    metricsText: { metrics.render() }, isHealthy: { engine.failure == nil },
+                    isReady: { engine.failure == nil }, logger: Logger(label: "fieldtrace.api")))
+            services.append(contentsOf: server.services)
+            api = server
+        }
         services.append(IngestService(server: ingest))
 
         var line = "serve listening host=\(c.ingest.host)"
         for (listener, _) in ServeConfiguration.listenerKeys {
             if let port = ingest.port(of: listener) { line += " \(listener.rawValue)=\(port)" }
         }
-        line += metricsPart + " data=\(data) auto_register=\(c.autoRegister)\n"
-        CLIOutput.writeAll(fd: 1, Array(line.utf8))
+        line += metricsPart
 
         let group = ServiceGroup(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         var failed = false
         do {
-            try await group.run()
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                // The API listeners bind inside the group: the line waits for their ports.
+                if let api, let configuration = c.api {
+                    let ports = await api.waitUntilListening()
+                    if let port = ports["api"], configuration.osmandPort == nil || ports["osmand"] != nil {
+                        line += " api=\(port)" + (ports["osmand"].map { " osmand=\($0)" } ?? "")
+                    } else {
+                        CLIOutput.standardError(
+                            "fieldtrace serve: cannot listen for the API on \(configuration.host):\(configuration.port)"
+                                + (configuration.osmandPort.map { " / OsmAnd on \($0)" } ?? "") + "\n")
+                        line = ""
+                    }
+                }
+                if !line.isEmpty {
+                    line += " data=\(data) auto_register=\(c.autoRegister)\n"
+                    CLIOutput.writeAll(fd: 1, Array(line.utf8))
+                }
+                try await tasks.next()
+            }
         } catch {
             logger.error("serve stopped on an error", metadata: ["error": "\(error)"])
             failed = true

@@ -1,3 +1,4 @@
+import FieldtraceAPI
 import FieldtraceAnalytics
 import FieldtraceCore
 import FieldtraceEngine
@@ -21,6 +22,8 @@ struct ServeConfiguration: Sendable {
     var fencesPath = ""
     var routesPath = ""
     var tenant = "default"
+    /// The HTTP API; nil = off (`api.port = -1`).
+    var api: APIConfiguration? = APIConfiguration()
 
     static let listenerKeys: [(IngestListener, String)] = [
         (.nmeaTCP, "listeners.nmea_tcp"), (.nmeaUDP, "listeners.nmea_udp"), (.jt808, "listeners.jt808_tcp"),
@@ -78,6 +81,26 @@ struct ServeConfiguration: Sendable {
         ingest.limits.maxConnectionsPerIP = try l.int("ingest.max_connections_per_ip", in: 1...10_000_000)
         ingest.limits.udpSocketsPerListener = try l.int("ingest.udp_sockets", in: 1...64)
         ingest.limits.drainTimeout = .seconds(try l.int("ingest.drain_timeout_s", in: 1...3600))
+        try readAPI(l)
+    }
+
+    /// `[api]`: after `[devices]`, so OsmAnd devices are admitted by the trackers' rule.
+    mutating func readAPI(_ l: ServeConfigurationLoader) throws {
+        let port = try l.int("api.port", in: -1...65535)
+        guard port >= 0 else {
+            api = nil
+            return
+        }
+        var a = APIConfiguration()
+        a.host = l.string("api.host")
+        a.port = port
+        let osmand = try l.int("api.osmand_port", in: -1...65535)
+        a.osmandPort = osmand < 0 ? nil : osmand
+        a.rateLimitPerSecond = Double(try l.int("api.rate_limit_per_s", in: 0...1_000_000))
+        a.rateLimitBurst = Double(try l.int("api.rate_limit_burst", in: 1...1_000_000))
+        a.maxBodyBytes = try l.int("api.max_body_bytes", in: 1024...1_073_741_824)
+        a.wire = ingest.wire
+        api = a
     }
 
     /// The analytics setup every device gets: the configured fences and routes.

@@ -27,6 +27,8 @@ struct EngineService: Service {
     let engine: AnalyticsEngine
     let tickInterval: Duration
     let logger: Logger
+    /// Runs after every tick (the directory's day roll-over of route windows).
+    var afterTick: @Sendable () -> Void = {}
 
     func run() async throws {
         while true {
@@ -36,6 +38,7 @@ struct EngineService: Service {
                 break
             }
             try await engine.tick()
+            afterTick()
         }
         logger.info("engine draining: sealing segments, checkpointing the WAL")
         try await engine.shutdown()

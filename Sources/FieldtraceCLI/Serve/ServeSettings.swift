@@ -36,6 +36,31 @@ enum ServeSettings {
         .init(
             section: "server", key: "log_level", defaultValue: "\"info\"",
             help: "trace, debug, info, notice, warning, error or critical (logs go to standard error)."),
+        // [api]
+        .init(
+            section: "api", key: "host", defaultValue: "\"0.0.0.0\"",
+            help: "Address of the HTTP API and OsmAnd listeners: all interfaces, since services and phone apps come "
+                + "over the network (put a TLS proxy in front)."),
+        .init(
+            section: "api", key: "port", defaultValue: "8080",
+            help: "HTTP API port (/v1, /health, /ready, /metrics, /openapi.yaml): the usual unprivileged HTTP port; "
+                + "0 = ephemeral, -1 = off."),
+        .init(
+            section: "api", key: "osmand_port", defaultValue: "5055",
+            help: "OsmAnd listener (phone apps, no token, any path): the port OsmAnd and Traccar Client are set up "
+                + "with; devices admitted like trackers (devices.auto_register, devices.allow_file). 0 = ephemeral, "
+                + "-1 = off."),
+        .init(
+            section: "api", key: "rate_limit_per_s", defaultValue: "20",
+            help: "Requests per second per token on average (token bucket; 429 + Retry-After beyond): a dashboard "
+                + "view makes a few dozen requests and integrations long-poll; 0 = unlimited (load tests)."),
+        .init(
+            section: "api", key: "rate_limit_burst", defaultValue: "100",
+            help: "Requests a token may make at once before the rate applies: a dashboard opening many panels."),
+        .init(
+            section: "api", key: "max_body_bytes", defaultValue: "1048576",
+            help: "Largest request body (413 beyond): 1 MiB holds a geofence collection of thousands of vertices; "
+                + "OsmAnd requests are capped at 64 KiB by the decoder."),
         // [listeners]
         .init(
             section: "listeners", key: "nmea_tcp", defaultValue: "5005",
@@ -57,13 +82,16 @@ enum ServeSettings {
         // [analytics]
         .init(
             section: "analytics", key: "fences", defaultValue: "\"\"",
-            help: "GeoJSON FeatureCollection of geofences every device is checked against. Empty = none."),
+            help: "GeoJSON geofences of the default tenant (analytics.tenant), read at start, besides the directory's "
+                + "(/v1/geofences; same id: the directory's wins). Empty = none."),
         .init(
             section: "analytics", key: "routes", defaultValue: "\"\"",
-            help: "GeoJSON FeatureCollection of planned routes (route deviation). Empty = none."),
+            help: "GeoJSON planned routes with device, from, to, of the default tenant, read at start, besides the "
+                + "directory's assignments. Empty = none."),
         .init(
             section: "analytics", key: "tenant", defaultValue: "\"default\"",
-            help: "The tenant every device's events are filed under (one tenant per server for now)."),
+            help: "The tenant of devices not registered in the directory (every auto-registered device): their events "
+                + "and the seed files."),
         // [store]
         .init(
             section: "store", key: "group_commit_us", defaultValue: "1000",

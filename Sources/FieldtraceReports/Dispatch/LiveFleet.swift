@@ -56,6 +56,10 @@ public final class LiveFleet: Sendable {
         var tenant: [Int32] = []
         var group: [Int32] = []
         var positions: [Position] = []
+        /// The value of `version` when each slot last changed.
+        var changed: [UInt64] = []
+        /// Counts updates; a reader remembers it to ask for what changed since.
+        var version: UInt64 = 0
         var tenants: [String: Int32] = [:]
         var groups: [String: Int32] = [:]
     }
@@ -88,6 +92,8 @@ public final class LiveFleet: Sendable {
             }
             if let slot = s.index[fix.device].map(Int.init) {
                 guard fix.timeMs >= s.positions[slot].timeMs else { return }
+                s.version += 1
+                s.changed[slot] = s.version
                 s.positions[slot] = position
                 s.x[slot] = x
                 s.y[slot] = y
@@ -95,7 +101,9 @@ public final class LiveFleet: Sendable {
                 s.tenant[slot] = tenantID
                 s.group[slot] = groupID
             } else {
+                s.version += 1
                 s.index[fix.device] = Int32(s.positions.count)
+                s.changed.append(s.version)
                 s.positions.append(position)
                 s.x.append(x)
                 s.y.append(y)
@@ -120,6 +128,21 @@ public final class LiveFleet: Sendable {
             s.positions.filter { $0.tenant == tenant && (group == nil || $0.group == group) }
         }
         .sorted { $0.device < $1.device }
+    }
+
+    /// The positions of `tenant` (optionally one group) that changed after `version` (0: all),
+    /// in device order, and the version to ask from next time. For live views (SSE): O(workers)
+    /// per call.
+    public func changes(since version: UInt64, tenant: String, group: String? = nil) -> ([Position], UInt64) {
+        let (changed, now) = slots.withLock { s -> ([Position], UInt64) in
+            var out: [Position] = []
+            for slot in s.positions.indices where s.changed[slot] > version {
+                let p = s.positions[slot]
+                if p.tenant == tenant && (group == nil || p.group == group) { out.append(p) }
+            }
+            return (out, s.version)
+        }
+        return (changed.sorted { $0.device < $1.device }, now)
     }
 
     /// The `n` workers of `tenant` nearest to the point, nearest first (ties by device id), among

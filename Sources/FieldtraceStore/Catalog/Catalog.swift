@@ -144,6 +144,8 @@ public final class Catalog: Sendable {
                     """)
         }
         Directory.registerMigrations(&migrator)
+        Access.registerMigrations(&migrator)
+        Webhooks.registerMigrations(&migrator)
         return migrator
     }
 

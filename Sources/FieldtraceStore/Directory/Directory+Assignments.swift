@@ -91,7 +91,9 @@ extension Directory {
         try Self.page(page, key: { String($0.id) }) { after, count in
             let afterID: Int64
             if let after {
-                guard let id = Int64(after) else { throw DirectoryError.invalid("cursor is not one this server issued") }
+                guard let id = Int64(after) else {
+                    throw DirectoryError.invalid("cursor is not one this server issued")
+                }
                 afterID = id
             } else {
                 afterID = 0
@@ -102,7 +104,8 @@ extension Directory {
                 }
                 return try Row.fetchAll(
                     db,
-                    sql: "SELECT * FROM route_assignments WHERE tenant = ? AND route_id = ? AND id > ? ORDER BY id LIMIT ?",
+                    sql:
+                        "SELECT * FROM route_assignments WHERE tenant = ? AND route_id = ? AND id > ? ORDER BY id LIMIT ?",
                     arguments: [tenant, route, afterID, count]
                 ).map(Self.assignment(row:))
             }
@@ -152,7 +155,9 @@ extension Directory {
             try db.execute(
                 sql: "DELETE FROM route_assignments WHERE tenant = ? AND route_id = ? AND id = ?",
                 arguments: [tenant, route, id])
-            guard db.changesCount > 0 else { throw DirectoryError.notFound("assignment \(id) of route \"\(route.prefix(Self.maxIDBytes))\"") }
+            guard db.changesCount > 0 else {
+                throw DirectoryError.notFound("assignment \(id) of route \"\(route.prefix(Self.maxIDBytes))\"")
+            }
         }
     }
 

@@ -120,7 +120,9 @@ extension Directory {
             guard var device = try Self.fetchDevice(db, id: id), device.tenant == tenant else {
                 throw DirectoryError.notFound("device \"\(id.prefix(Self.maxIDBytes))\"")
             }
-            if case .some(.some(let group)) = patch.group { try Self.checkGroupReference(db, tenant: tenant, group: group) }
+            if case .some(.some(let group)) = patch.group {
+                try Self.checkGroupReference(db, tenant: tenant, group: group)
+            }
             if let name = patch.name { device.name = name }
             if let group = patch.group { device.group = group }
             if let kind = patch.kind { device.kind = kind }
@@ -141,7 +143,8 @@ extension Directory {
             }
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE device = ? LIMIT 1", arguments: [id]) ?? false {
                 throw DirectoryError.conflict(
-                    "device \"\(id)\" has stored track data; erase its data to remove it, or keep it and clear its group")
+                    "device \"\(id)\" has stored track data; erase its data to remove it, or keep it and clear its group"
+                )
             }
             try db.execute(
                 sql: "DELETE FROM route_assignments WHERE tenant = ? AND device_id = ?", arguments: [tenant, id])

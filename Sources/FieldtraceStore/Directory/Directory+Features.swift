@@ -25,7 +25,8 @@ extension Directory {
         let id: String
         switch (pathID, feature.identifier) {
         case (let path?, let own?) where own != path:
-            throw .invalid("\(what): the feature's id \"\(own.prefix(maxIDBytes))\" differs from \"\(path)\" in the URL")
+            throw .invalid(
+                "\(what): the feature's id \"\(own.prefix(maxIDBytes))\" differs from \"\(path)\" in the URL")
         case (let path?, _): id = path
         case (nil, let own?): id = own
         case (nil, nil): id = generateID(prefix: prefix)

@@ -87,7 +87,8 @@ extension Directory {
             if let group = record.group { try Self.checkGroupReference(db, tenant: tenant, group: group) }
             record.createdMs = old.createdMs
             try db.execute(
-                sql: "UPDATE geofences SET name = ?, group_id = ?, feature = ?, updated_ms = ? WHERE tenant = ? AND id = ?",
+                sql:
+                    "UPDATE geofences SET name = ?, group_id = ?, feature = ?, updated_ms = ? WHERE tenant = ? AND id = ?",
                 arguments: [record.name, record.group, record.feature, now, tenant, id])
             return record
         }

@@ -119,9 +119,13 @@ extension Directory {
                 throw DirectoryError.notFound("group \"\(id.prefix(Self.maxIDBytes))\"")
             }
             var users: [String] = []
-            for (table, what) in [("devices", "devices"), ("geofences", "geofences"), ("route_assignments", "route assignments")] {
-                let n = try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM \(table) WHERE tenant = ? AND group_id = ?", arguments: [tenant, id]) ?? 0
+            for (table, what) in [
+                ("devices", "devices"), ("geofences", "geofences"), ("route_assignments", "route assignments"),
+            ] {
+                let n =
+                    try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM \(table) WHERE tenant = ? AND group_id = ?",
+                        arguments: [tenant, id]) ?? 0
                 if n > 0 { users.append("\(n) \(what)") }
             }
             guard users.isEmpty else {
@@ -150,7 +154,8 @@ extension Directory {
             zone = try GroupTimeZone(parsing: zoneText)
             schedule = try WeeklySchedule(json: shiftsText)
         } catch {
-            throw CatalogError.corrupt("device_groups row \(row["tenant"] as String? ?? "")/\(row["id"] as String? ?? ""): \(error)")
+            throw CatalogError.corrupt(
+                "device_groups row \(row["tenant"] as String? ?? "")/\(row["id"] as String? ?? ""): \(error)")
         }
         return DeviceGroup(
             id: row["id"], tenant: row["tenant"], name: row["name"], timeZone: zone, schedule: schedule,

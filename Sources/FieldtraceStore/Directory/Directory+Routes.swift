@@ -108,7 +108,8 @@ extension Directory {
         let (feature, id) = try readSingleFeature(bytes, what: "route", pathID: pathID, prefix: "route_")
         if let key = assignmentKeys.first(where: { feature.property($0) != nil }) {
             throw .invalid(
-                "route: property \"\(key)\" is not stored with a route; assign it with POST /v1/routes/\(id)/assignments")
+                "route: property \"\(key)\" is not stored with a route; assign it with POST /v1/routes/\(id)/assignments"
+            )
         }
         let name = try stringProperty(feature, "name", what: "route")
         if let name { try checkName(name, what: "route name") }

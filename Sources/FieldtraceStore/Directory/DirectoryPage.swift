@@ -15,6 +15,12 @@ public struct PageRequest: Sendable, Hashable {
         self.limit = limit
         self.cursor = cursor
     }
+
+    /// A page after the row with key `after` (the `nextAfter` of the previous page), for callers
+    /// that keep their own cursor format (the HTTP API).
+    public init(limit: Int, after: String?) {
+        self.init(limit: limit, cursor: after.map(DirectoryCursor.encode))
+    }
 }
 
 /// One page of a list, in id order, and the cursor of the next page (`nil` on the last page).
@@ -26,6 +32,9 @@ public struct DirectoryPage<Item: Sendable>: Sendable {
         self.items = items
         self.nextCursor = nextCursor
     }
+
+    /// The key of the last item when another page follows (what `nextCursor` encodes).
+    public var nextAfter: String? { nextCursor.flatMap { try? DirectoryCursor.decode($0) } }
 }
 
 extension DirectoryPage: Equatable where Item: Equatable {}

@@ -56,6 +56,8 @@ public final class DirectorySetups: Sendable {
         /// Builds that failed (a damaged catalog row): the device got the seed-only setup.
         var failures = 0
         var lastFailure: String?
+        /// Setups built (cache misses), for tests.
+        var builds = 0
     }
 
     public init(
@@ -79,12 +81,17 @@ public final class DirectorySetups: Sendable {
     /// Builds that failed so far, and the last error (for logs and metrics).
     public var failures: (count: Int, last: String?) { state.withLock { ($0.failures, $0.lastFailure) } }
 
+    /// Setups built so far (cache misses).
+    var builds: Int { state.withLock { $0.builds } }
+
     /// A device's tenant and setup. Never throws: when the catalog cannot be read, the device
     /// gets `defaultTenant` and the seed setup, and the failure is counted (`failures`).
     public func profile(for device: DeviceID) -> (tenant: String, setup: AnalyticsSetup) {
         var key = Key(tenant: defaultTenant, group: nil)
         do {
-            if let row = try directory.read({ db in try Directory.fetchDevice(db, id: device) }), row.registeredMs != nil {
+            if let row = try directory.read({ db in try Directory.fetchDevice(db, id: device) }),
+                row.registeredMs != nil
+            {
                 key = Key(tenant: row.tenant, group: row.group)
             }
             return (key.tenant, try setup(key))
@@ -113,6 +120,7 @@ public final class DirectorySetups: Sendable {
         if let cached { return cached }
         let setup = try build(key, day: LocalDate(daysSinceEpoch: day))
         state.withLock { s in
+            s.builds += 1
             if s.generation[key.tenant, default: 0] == generation, s.day == day { s.setups[key] = setup }
         }
         return setup

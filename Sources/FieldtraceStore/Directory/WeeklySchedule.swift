@@ -20,7 +20,9 @@ public struct WeeklySchedule: Sendable, Hashable {
             self.endMinute = endMinute
         }
         /// Length in minutes (a night shift counts across midnight).
-        public var durationMinutes: Int { endMinute > startMinute ? endMinute - startMinute : endMinute + 1440 - startMinute }
+        public var durationMinutes: Int {
+            endMinute > startMinute ? endMinute - startMinute : endMinute + 1440 - startMinute
+        }
     }
 
     /// Day keys in ISO order (index 0 is Monday, as `LocalDate.weekday`).

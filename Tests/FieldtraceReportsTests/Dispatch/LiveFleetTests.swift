@@ -92,6 +92,21 @@ import Testing
         #expect(tied.map(\.position.device.rawValue) == ["h", "i"])
     }
 
+    @Test func changesSinceAVersion() {
+        let fleet = LiveFleet()
+        fleet.update(Self.fix("a", lat: 1, lon: 1), tenant: "t", group: nil)
+        fleet.update(Self.fix("b", lat: 1, lon: 1), tenant: "t", group: "g")
+        fleet.update(Self.fix("c", lat: 1, lon: 1), tenant: "u", group: nil)
+        let (all, v1) = fleet.changes(since: 0, tenant: "t")
+        #expect(all.map(\.device.rawValue) == ["a", "b"])
+        #expect(fleet.changes(since: v1, tenant: "t").0.isEmpty)
+        fleet.update(Self.fix("b", lat: 2, lon: 1, atMs: Self.nowMs + 1000), tenant: "t", group: "g")
+        fleet.update(Self.fix("a", lat: 2, lon: 1, atMs: Self.nowMs - 1000), tenant: "t", group: nil)  // older: ignored
+        let (moved, v2) = fleet.changes(since: v1, tenant: "t")
+        #expect(moved.map(\.device.rawValue) == ["b"] && v2 > v1)
+        #expect(fleet.changes(since: v1, tenant: "t", group: "other").0.isEmpty)
+    }
+
     struct Failing: FixSink {
         struct Failure: Error {}
         func accept(_ batch: [Fix]) async throws -> FixReceipt { throw Failure() }
