@@ -32,9 +32,6 @@ public final class APIServices: Sendable {
     /// refresh the engine's profiles).
     public let directory: Directory
     public let metrics = APIMetrics()
-    /// Devices, groups, fences, routes; the same instance the engine's setups observe, so a
-    /// change made through the API reaches the analysis.
-    public let directory: Directory
     /// The newest durable position of every worker (dispatch, live positions); serve fills it
     /// through `LiveFleetSink`.
     public let fleet: LiveFleet
@@ -57,7 +54,6 @@ public final class APIServices: Sendable {
         logger: Logger = Logger(label: "fieldtrace.api"), directory: Directory? = nil, fleet: LiveFleet = LiveFleet(),
         eventBroadcaster: EventBroadcaster? = nil, webhooksChanged: @escaping @Sendable () -> Void = {}
     ) {
-        self.directory = directory ?? Directory(catalog: store.catalog)
         self.fleet = fleet
         self.store = store
         self.eventLog = eventLog
