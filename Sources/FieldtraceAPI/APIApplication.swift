@@ -22,6 +22,7 @@ public func buildAPIRouter(services: APIServices) -> Router<APIRequestContext> {
         .add(middleware: AuditMiddleware(services: services))
     addAccessRoutes(to: v1, services: services)
     addIngestRoutes(to: v1, services: services)
+    addTracksRoutes(to: v1, services: services)
     // Other areas add one line each here: addDirectoryRoutes, addQueryRoutes, addEventRoutes, ...
     return router
 }

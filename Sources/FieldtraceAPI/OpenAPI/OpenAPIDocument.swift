@@ -10,6 +10,7 @@ public enum OpenAPIDocument {
         systemPaths,
         accessPaths,
         ingestPaths,
+        tracksPaths,
         // directoryPaths, queryPaths, eventPaths, webhookPaths: one line each.
     ]
 

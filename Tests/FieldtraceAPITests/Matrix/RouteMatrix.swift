@@ -45,6 +45,7 @@ enum MatrixTables {
     static let areas: [[MatrixRow]] = [
         accessRows,
         ingestRows,
+        trackRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
@@ -52,7 +53,8 @@ enum MatrixTables {
 enum CrossTenantTables {
     static var rows: [CrossTenantRow] { areas.flatMap { $0 } }
     static let areas: [[CrossTenantRow]] = [
-        accessRows
+        accessRows,
+        trackRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
