@@ -1,4 +1,6 @@
 import FieldtraceCore
+import FieldtraceDelivery
+import FieldtraceReports
 import FieldtraceStore
 import Logging
 
@@ -26,7 +28,22 @@ public final class APIServices: Sendable {
     public let rateLimiter: RateLimiter
     /// Writes audit rows with group commit.
     public let auditWriter: AuditWriter
+    /// Groups, devices, geofences, routes, assignments (serve passes the one whose changes
+    /// refresh the engine's profiles).
+    public let directory: Directory
     public let metrics = APIMetrics()
+    /// The newest durable position of every worker (dispatch, live positions); serve fills it
+    /// through `LiveFleetSink`.
+    public let fleet: LiveFleet
+    /// Other areas' parts, registered by type (`components.set(x)`, `components.require(X.self)`).
+    public let components = APIComponents()
+    /// Webhook subscriptions, their cursors and delivery logs.
+    public let webhooks: WebhookStore
+    /// The SSE fan-out; `fieldtrace serve` runs it in its ServiceGroup (tests run it themselves;
+    /// without it, streams still catch up from the log but get no live events).
+    public let eventBroadcaster: EventBroadcaster
+    /// Called after a webhook is created, changed or deleted (serve: the deliverer reloads).
+    public let webhooksChanged: @Sendable () -> Void
 
     public var catalog: Catalog { store.catalog }
 
@@ -34,20 +51,26 @@ public final class APIServices: Sendable {
         store: TrackStore, eventLog: EventLog, sink: any FixSink, configuration: APIConfiguration = .init(),
         nowMs: @escaping @Sendable () -> Int64, metricsText: @escaping @Sendable () -> String = { "" },
         isHealthy: @escaping @Sendable () -> Bool = { true }, isReady: @escaping @Sendable () -> Bool = { true },
-        logger: Logger = Logger(label: "fieldtrace.api")
+        logger: Logger = Logger(label: "fieldtrace.api"), directory: Directory? = nil, fleet: LiveFleet = LiveFleet(),
+        eventBroadcaster: EventBroadcaster? = nil, webhooksChanged: @escaping @Sendable () -> Void = {}
     ) {
+        self.fleet = fleet
         self.store = store
         self.eventLog = eventLog
         self.sink = sink
         let access = AccessStore(catalog: store.catalog)
         self.access = access
         self.auditWriter = AuditWriter(access: access)
+        self.directory = directory ?? Directory(catalog: store.catalog, nowMs: nowMs)
         self.configuration = configuration
         self.nowMs = nowMs
         self.metricsText = metricsText
         self.isHealthy = isHealthy
         self.isReady = isReady
         self.logger = logger
+        self.webhooks = WebhookStore(catalog: store.catalog)
+        self.eventBroadcaster = eventBroadcaster ?? EventBroadcaster(eventLog: eventLog, logger: logger)
+        self.webhooksChanged = webhooksChanged
         self.rateLimiter = RateLimiter(
             perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
     }

@@ -78,7 +78,7 @@ import Testing
     @Test func devicesOutsideTheTenantOrGroupScopeAreNotFound() async throws {
         let fixture = try APIFixture()
         try fixture.trackDevice()
-        let directory = Directory(catalog: fixture.store.catalog)
+        let directory = fixture.services.directory
         _ = try directory.createGroup(tenant: APIFixture.tenantA, NewGroup(id: "crew-b", name: "Crew B"))
         let scopedA = try TokenIssuer.issue(
             access: fixture.services.access, tenant: APIFixture.tenantA, role: .analyst, group: "crew-a",
@@ -105,7 +105,7 @@ import Testing
     @Test func positionLatestAndVisits() async throws {
         let fixture = try APIFixture()
         try fixture.trackDevice()
-        let directory = Directory(catalog: fixture.store.catalog)
+        let directory = fixture.services.directory
         for i in 0..<3 {
             _ = try directory.createDevice(tenant: APIFixture.tenantA, NewDevice(id: "z\(i)"))
             try fixture.store.append([

@@ -19,7 +19,7 @@ import NIOCore
 /// A device answers 404 unless it belongs to the token's tenant and, for a group-scoped
 /// token, to its group. Every one of these requests is audited (location permissions).
 public func addTracksRoutes(to group: RouterGroup<APIRequestContext>, services: APIServices) {
-    let directory = Directory(catalog: services.catalog, nowMs: services.nowMs)
+    let directory = services.directory
     let reader = TrackReader(store: services.store)
     let locator = PositionLocator(store: services.store)
     let latest = LatestPositions(store: services.store)

@@ -45,6 +45,10 @@ enum MatrixTables {
     static let areas: [[MatrixRow]] = [
         accessRows,
         ingestRows,
+        reportRows,
+        eventRows,
+        webhookRows,
+        directoryRows,
         trackRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
@@ -54,6 +58,9 @@ enum CrossTenantTables {
     static var rows: [CrossTenantRow] { areas.flatMap { $0 } }
     static let areas: [[CrossTenantRow]] = [
         accessRows,
+        reportRows,
+        webhookRows,
+        directoryRows,
         trackRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]

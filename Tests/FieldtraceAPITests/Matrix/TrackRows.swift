@@ -47,7 +47,7 @@ extension APIFixture {
     @discardableResult
     func trackDevice() throws -> String {
         let id = "trk-1"
-        let directory = Directory(catalog: store.catalog, nowMs: { [clock] in clock.now })
+        let directory = services.directory
         if (try? directory.device(tenant: APIFixture.tenantA, id: id)) != nil { return id }
         _ = try directory.createGroup(tenant: APIFixture.tenantA, NewGroup(id: "crew-a", name: "Crew A"))
         _ = try directory.createDevice(tenant: APIFixture.tenantA, NewDevice(id: id, group: "crew-a"))
