@@ -28,6 +28,7 @@ public func buildAPIRouter(services: APIServices) -> Router<APIRequestContext> {
     addDispatchRoutes(to: v1, services: services)
     addEventRoutes(to: v1, services: services)
     addDirectoryRoutes(to: v1, services: services)
+    addTracksRoutes(to: v1, services: services)
     // Other areas add one line each here: addDirectoryRoutes, addQueryRoutes, addEventRoutes, ...
     index.load(router)
     return router

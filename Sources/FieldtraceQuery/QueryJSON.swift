@@ -32,15 +32,15 @@ public enum QueryJSON {
     }
 
     /// `{"items":[fix…],"next_cursor":…}`, each item a fix in the JSON-lines shape.
-    public static func latest(_ page: LatestPositions.Page) -> [UInt8] {
+    public static func latest(_ fixes: [Fix], nextCursor: String?) -> [UInt8] {
         var out = Array(#"{"items":["#.utf8)
-        out.reserveCapacity(64 + page.fixes.count * 200)
-        for (i, fix) in page.fixes.enumerated() {
+        out.reserveCapacity(64 + fixes.count * 200)
+        for (i, fix) in fixes.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             fix.appendJSONLine(to: &out)
         }
         out.append(contentsOf: #"],"next_cursor":"#.utf8)
-        appendString(page.nextCursor, to: &out)
+        appendString(nextCursor, to: &out)
         out.append(contentsOf: "}\n".utf8)
         return out
     }

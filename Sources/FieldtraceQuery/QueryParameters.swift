@@ -11,12 +11,12 @@ public struct QueryParameters: Sendable {
     public subscript(name: String) -> String? { values[name] }
 
     /// A time: ISO 8601 (`2026-11-29T08:00:00Z`, any offset, fraction to ms) or Unix
-    /// milliseconds (1 to 15 digits, so up to the year 33658). `nil` for anything else.
+    /// milliseconds (an optional `-` and 1 to 15 digits, up to the year 33658; as `APITime`
+    /// reads them). `nil` for anything else.
     public static func parseTime(_ text: String) -> Int64? {
         if let ms = ISO8601.parse(text.utf8) { return ms }
-        guard !text.isEmpty, text.utf8.count <= 15, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            return nil
-        }
+        let digits = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
+        guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         return Int64(text)
     }
 

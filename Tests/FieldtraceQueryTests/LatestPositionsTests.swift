@@ -25,53 +25,41 @@ import Testing
         try store.append([Fixtures.fix(5, device: Self.id(0))])
         try store.flush(devices: [Self.id(0)])
         let latest = LatestPositions(store: store)
-        let page = try latest.page(devices: (0..<4).map(Self.id), cursor: nil, limit: 100)
-        #expect(page.fixes == [d0.last!, d1.last!, d2.last!])
-        #expect(page.nextCursor == nil)
+        #expect(try latest.fixes(devices: (0..<4).map(Self.id)) == [d0.last!, d1.last!, d2.last!])
         #expect(latest.cache.count == 1)  // d0's segment was decoded once and remembered
-        #expect(try latest.page(devices: [Self.id(0)], cursor: nil, limit: 1).fixes == [d0.last!])
+        #expect(try latest.fixes(devices: [Self.id(2), Self.id(0)]) == [d2.last!, d0.last!])
+        #expect(latest.cache.count == 1)
         // A newer fix for d0 in the buffer wins over its segments.
         let newer = Fixtures.fix(500, device: Self.id(0)).canonicalized()
         try store.append([newer])
-        #expect(try latest.page(devices: [Self.id(0)], cursor: nil, limit: 1).fixes == [newer])
+        #expect(try latest.fixes(devices: [Self.id(0)]) == [newer])
+        // Once sealed, the new segment is read (and remembered) instead.
+        try store.flush()
+        #expect(try latest.fixes(devices: [Self.id(0)]) == [newer] && latest.cache.count == 2)
     }
 
-    @Test func pagesWalkTheDevicesInIdOrderWithAnOpaqueCursor() throws {
+    @Test func manyDevicesAcrossLockBatchesAndAFullCache() throws {
         let dir = TemporaryDirectory("query")
         defer { dir.remove() }
-        let devices = (0..<25).map(Self.id)
-        let store = try Fixtures.store(
-            dir,
-            devices.enumerated().filter { $0.offset != 7 }.map { Fixtures.fix(Double($0.offset), device: $0.element) })
+        let devices = (0..<600).map(Self.id)
+        let fixes = devices.enumerated().flatMap { i, id in
+            [Fixtures.fix(Double(i), device: id), Fixtures.fix(Double(i) + 1000, device: id, accuracyM: 3)]
+        }
+        let store = try Fixtures.store(dir, fixes)
         defer { try? store.close() }
-        let latest = LatestPositions(store: store)
-        var seen: [DeviceID] = []
-        var cursor: String?
-        var pages = 0
-        repeat {
-            let page = try latest.page(devices: devices.reversed() + devices, cursor: cursor, limit: 10)
-            seen += page.fixes.map(\.device)
-            cursor = page.nextCursor
-            pages += 1
-        } while cursor != nil
-        #expect(pages == 3)
-        #expect(seen == devices.sorted().filter { $0 != Self.id(7) })
-        #expect(throws: QueryError.self) { try latest.page(devices: devices, cursor: "zz", limit: 10) }
-        #expect(LatestPositions.decodeCursor(LatestPositions.encodeCursor(DeviceID("a&b=c")!)) == DeviceID("a&b=c"))
-        #expect(LatestPositions.decodeCursor("00") == nil && LatestPositions.decodeCursor("") == nil)
+        let latest = LatestPositions(store: store, cache: SegmentTailCache(capacity: 100))
+        let newest = try latest.fixes(devices: devices.reversed())
+        #expect(newest.map(\.device) == devices.reversed())
+        #expect(newest.allSatisfy { $0.accuracyM == 3 })
+        #expect(latest.cache.count <= 100)
+        #expect(try latest.fixes(devices: devices) == newest.reversed())
     }
 
-    @Test func limitIsCheckedAndTheListIsJSON() throws {
-        #expect(try LatestPositions.pageParameters(QueryParameters([:])).limit == 100)
-        let given = try LatestPositions.pageParameters(QueryParameters(["limit": "1000", "cursor": "6430"]))
-        #expect(given.cursor == "6430" && given.limit == 1000)
-        #expect(throws: QueryError.self) { try LatestPositions.pageParameters(QueryParameters(["limit": "1001"])) }
-        #expect(throws: QueryError.self) { try LatestPositions.pageParameters(QueryParameters(["limit": "0"])) }
-        let page = LatestPositions.Page(
-            fixes: [Fixtures.fix(1), Fixtures.fix(2, device: Self.id(1))], nextCursor: "6431")
-        let json = try ParseBack.json(QueryJSON.latest(page))
-        #expect(try json["items"]?.arrayValue?.map(ParseBack.fix) == page.fixes)
+    @Test func theListIsJSON() throws {
+        let fixes = [Fixtures.fix(1), Fixtures.fix(2, device: Self.id(1))]
+        let json = try ParseBack.json(QueryJSON.latest(fixes, nextCursor: "6431"))
+        #expect(try json["items"]?.arrayValue?.map(ParseBack.fix) == fixes)
         #expect(json["next_cursor"]?.stringValue == "6431")
-        #expect(try ParseBack.json(QueryJSON.latest(.init(fixes: [], nextCursor: nil)))["next_cursor"] == .null)
+        #expect(try ParseBack.json(QueryJSON.latest([], nextCursor: nil))["next_cursor"] == .null)
     }
 }

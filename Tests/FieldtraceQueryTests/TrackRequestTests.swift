@@ -53,10 +53,10 @@ import Testing
     }
 
     @Test func timesAreISO8601OrUnixMilliseconds() {
-        #expect(QueryParameters.parseTime("0") == 0)
+        #expect(QueryParameters.parseTime("0") == 0 && QueryParameters.parseTime("-5") == -5)
         #expect(QueryParameters.parseTime("1764374400000") == 1_764_374_400_000)
         #expect(QueryParameters.parseTime("2025-11-29T00:00:00.123Z") == 1_764_374_400_123)
-        for bad in ["", "-5", "1.5", "1234567890123456", "2025-13-01T00:00:00Z", " 1", "0x10"] {
+        for bad in ["", "-", "--5", "5-", "1.5", "1234567890123456", "2025-13-01T00:00:00Z", " 1", "0x10"] {
             #expect(QueryParameters.parseTime(bad) == nil, "\(bad)")
         }
     }

@@ -99,10 +99,10 @@ let benchmarks: @Sendable () -> Void = {
         }
         try! store.flush()
         let latest = LatestPositions(store: store)
-        _ = try! latest.page(devices: devices, cursor: nil, limit: 1000)
+        _ = try! latest.fixes(devices: devices)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            blackHole(QueryJSON.latest(try! latest.page(devices: devices, cursor: nil, limit: 1000)).count)
+            blackHole(QueryJSON.latest(try! latest.fixes(devices: devices), nextCursor: nil).count)
         }
         benchmark.stopMeasurement()
         try? store.close()

@@ -14,6 +14,7 @@ public enum OpenAPIDocument {
         eventPaths,
         webhookPaths,
         directoryPaths,
+        tracksPaths,
         // directoryPaths, queryPaths, eventPaths, webhookPaths: one line each.
     ]
 

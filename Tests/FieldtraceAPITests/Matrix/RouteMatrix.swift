@@ -49,6 +49,7 @@ enum MatrixTables {
         eventRows,
         webhookRows,
         directoryRows,
+        trackRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
@@ -60,6 +61,7 @@ enum CrossTenantTables {
         reportRows,
         webhookRows,
         directoryRows,
+        trackRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
