@@ -80,8 +80,8 @@ let package = Package(
         .target(
             name: "FieldtraceAPI",
             dependencies: [
-                "FieldtraceCore", "FieldtraceWire", "FieldtraceAnalytics", "FieldtraceStore",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "FieldtraceCore", "FieldtraceWire", "FieldtraceAnalytics", "FieldtraceStore", "FieldtraceQuery",
+                "FieldtraceReports", "FieldtraceDelivery", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

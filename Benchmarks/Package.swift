@@ -50,6 +50,18 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "Query",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "FieldtraceCore", package: root),
+                .product(name: "FieldtraceStore", package: root),
+                .product(name: "FieldtraceQuery", package: root),
+                .product(name: "FieldtraceTestSupport", package: root),
+            ],
+            path: "Benchmarks/Query",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "Reports",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -13,17 +13,23 @@ import Synchronization
 /// `add<Area>Routes(to:services:)` in `Routes/`.
 public func buildAPIRouter(services: APIServices) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
-    router.add(middleware: ErrorMiddleware(metrics: services.metrics, logger: services.logger))
+    let index = RouteIndex()
+    router.add(middleware: ErrorMiddleware(metrics: services.metrics, logger: services.logger, routes: index))
     router.add(middleware: BodyLimitMiddleware(maxBytes: services.configuration.maxBodyBytes))
     addSystemRoutes(to: router, services: services)
+    addDashboardRoutes(to: router)
     let v1 = router.group("v1")
         .add(middleware: AuthMiddleware(services: services))
         .add(middleware: RateLimitMiddleware(services: services))
         .add(middleware: AuditMiddleware(services: services))
     addAccessRoutes(to: v1, services: services)
     addIngestRoutes(to: v1, services: services)
+    addReportRoutes(to: v1, services: services)
+    addDispatchRoutes(to: v1, services: services)
+    addEventRoutes(to: v1, services: services)
     addDirectoryRoutes(to: v1, services: services)
     // Other areas add one line each here: addDirectoryRoutes, addQueryRoutes, addEventRoutes, ...
+    index.load(router)
     return router
 }
 
@@ -31,7 +37,8 @@ public func buildAPIRouter(services: APIServices) -> Router<APIRequestContext> {
 /// devices admitted by `APIConfiguration.wire.isDeviceAllowed`, like the tracker listeners.
 public func buildOsmAndRouter(services: APIServices) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
-    router.add(middleware: ErrorMiddleware(metrics: services.metrics, logger: services.logger))
+    let index = RouteIndex()
+    router.add(middleware: ErrorMiddleware(metrics: services.metrics, logger: services.logger, routes: index))
     router.add(middleware: BodyLimitMiddleware(maxBytes: services.configuration.wire.limits.osmandRequestMaxBytes))
     for path: RouterPath in ["/", "/**"] {
         for method: HTTPRequest.Method in [.get, .post] {
@@ -40,6 +47,7 @@ public func buildOsmAndRouter(services: APIServices) -> Router<APIRequestContext
             }
         }
     }
+    index.load(router)
     return router
 }
 

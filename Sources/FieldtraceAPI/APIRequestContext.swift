@@ -42,6 +42,7 @@ public struct APIRequestContext: RequestContext {
 /// reference shared by every copy of the request's context.
 public final class AuditNote: Sendable {
     private let locationRead = Atomic<Bool>(false)
+    private let telemetry = Atomic<Bool>(false)
 
     public init() {}
 
@@ -49,4 +50,10 @@ public final class AuditNote: Sendable {
     /// are audited too).
     public func markLocationRead() { locationRead.store(true, ordering: .relaxed) }
     public var readsLocationData: Bool { locationRead.load(ordering: .relaxed) }
+
+    /// The request posts telemetry (positions): data coming in, not a change of the tenant's
+    /// setup, so not audited whatever its method; otherwise every phone's post every few
+    /// seconds would be an audit row.
+    public func markTelemetry() { telemetry.store(true, ordering: .relaxed) }
+    public var isTelemetry: Bool { telemetry.load(ordering: .relaxed) }
 }

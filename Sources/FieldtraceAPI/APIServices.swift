@@ -1,4 +1,6 @@
 import FieldtraceCore
+import FieldtraceDelivery
+import FieldtraceReports
 import FieldtraceStore
 import Logging
 
@@ -30,6 +32,18 @@ public final class APIServices: Sendable {
     /// refresh the engine's profiles).
     public let directory: Directory
     public let metrics = APIMetrics()
+    /// The newest durable position of every worker (dispatch, live positions); serve fills it
+    /// through `LiveFleetSink`.
+    public let fleet: LiveFleet
+    /// Other areas' parts, registered by type (`components.set(x)`, `components.require(X.self)`).
+    public let components = APIComponents()
+    /// Webhook subscriptions, their cursors and delivery logs.
+    public let webhooks: WebhookStore
+    /// The SSE fan-out; `fieldtrace serve` runs it in its ServiceGroup (tests run it themselves;
+    /// without it, streams still catch up from the log but get no live events).
+    public let eventBroadcaster: EventBroadcaster
+    /// Called after a webhook is created, changed or deleted (serve: the deliverer reloads).
+    public let webhooksChanged: @Sendable () -> Void
 
     public var catalog: Catalog { store.catalog }
 
@@ -37,8 +51,10 @@ public final class APIServices: Sendable {
         store: TrackStore, eventLog: EventLog, sink: any FixSink, configuration: APIConfiguration = .init(),
         nowMs: @escaping @Sendable () -> Int64, metricsText: @escaping @Sendable () -> String = { "" },
         isHealthy: @escaping @Sendable () -> Bool = { true }, isReady: @escaping @Sendable () -> Bool = { true },
-        logger: Logger = Logger(label: "fieldtrace.api"), directory: Directory? = nil
+        logger: Logger = Logger(label: "fieldtrace.api"), directory: Directory? = nil, fleet: LiveFleet = LiveFleet(),
+        eventBroadcaster: EventBroadcaster? = nil, webhooksChanged: @escaping @Sendable () -> Void = {}
     ) {
+        self.fleet = fleet
         self.store = store
         self.eventLog = eventLog
         self.sink = sink
@@ -52,6 +68,9 @@ public final class APIServices: Sendable {
         self.isHealthy = isHealthy
         self.isReady = isReady
         self.logger = logger
+        self.webhooks = WebhookStore(catalog: store.catalog)
+        self.eventBroadcaster = eventBroadcaster ?? EventBroadcaster(eventLog: eventLog, logger: logger)
+        self.webhooksChanged = webhooksChanged
         self.rateLimiter = RateLimiter(
             perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
     }

@@ -19,7 +19,7 @@ public enum Permission: String, Sendable, CaseIterable, Hashable {
     case eventsRead = "events.read"
     /// Webhook subscriptions and their delivery logs.
     case webhooksManage = "webhooks.manage"
-    /// Post positions (OsmAnd protocol) over the authenticated API.
+    /// Post positions (OsmAnd protocol) over the authenticated API. Telemetry, not audited.
     case ingest = "ingest"
 
     /// Whether a request using this permission reads location data: every such request is

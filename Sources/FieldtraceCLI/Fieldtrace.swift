@@ -14,7 +14,7 @@ struct Fieldtrace: AsyncParsableCommand {
             DecodeCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, StatsCommand.self,
             SimulateCommand.self, ServeCommand.self, AnalyzeCommand.self, EvalCommand.self, SmoothCommand.self,
             SimplifyCommand.self, KernelsCommand.self, ReportCommand.self, PlotCommand.self, TokenCommand.self,
-            AuditCommand.self,
+            AuditCommand.self, BenchFanoutCommand.self, DemoCommand.self,
         ]
     )
 

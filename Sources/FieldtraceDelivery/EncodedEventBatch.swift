@@ -88,6 +88,16 @@ public struct EventChunk: Sendable {
         }
     }
 
+    /// The first `n` (>= 1) events of the chunk.
+    public func prefix(_ n: Int) -> EventChunk {
+        precondition(n >= 1, "a chunk has at least one event")
+        return switch indices {
+        case .range(let r):
+            EventChunk(batch: batch, indices: .range(r.lowerBound..<min(r.upperBound, r.lowerBound + n)))
+        case .list(let l): EventChunk(batch: batch, indices: .list(Array(l.prefix(n))))
+        }
+    }
+
     /// Calls `body` with each entry, in order (no array built).
     public func forEachEntry(_ body: (EncodedEventBatch.Entry) -> Void) {
         switch indices {
@@ -132,7 +142,8 @@ public struct EventChunk: Sendable {
             var out = ByteBufferAllocator().buffer(
                 capacity: l.reduce(0) { $0 + batch.entries[$1].frame.count })
             for i in l {
-                var slice = batch.sse.getSlice(at: batch.sse.readerIndex + batch.entries[i].frame.lowerBound,
+                var slice = batch.sse.getSlice(
+                    at: batch.sse.readerIndex + batch.entries[i].frame.lowerBound,
                     length: batch.entries[i].frame.count)!
                 out.writeBuffer(&slice)
             }

@@ -17,7 +17,8 @@ import Synchronization
 /// - Keep-alive: a subscriber that got nothing for `keepAliveInterval` gets `.keepAlive`.
 ///
 /// Wakes on `EventLog.waitForEvents(after:)`, so it sees appends made through the same `EventLog`
-/// instance (one per process, shared with the engine).
+/// instance (one per process, shared with the engine). Until `run()` starts, subscriptions read
+/// the log themselves (correct, but one read per subscriber).
 public final class EventBroadcaster: Service, Sendable {
     public struct Settings: Sendable, Hashable {
         /// Events read from the log per batch (default 1,000: at 10,000 events/s one read per
@@ -53,6 +54,8 @@ public final class EventBroadcaster: Service, Sendable {
         var ringEventCount = 0
         var subscribers: [Int: SubscriberBox] = [:]
         var nextSubscriber = 0
+        /// `run()` is reading: only then do subscribers attach (before, they read the log).
+        var running = false
         var shutDown = false
     }
 
@@ -69,6 +72,9 @@ public final class EventBroadcaster: Service, Sendable {
         state = Mutex(State(position: last, ringFloor: last))
     }
 
+    /// Whether `run()` has started (and not ended).
+    public var isRunning: Bool { state.withLock { $0.running && !$0.shutDown } }
+
     /// The last id broadcast.
     public var position: Int64 { state.withLock { $0.position } }
 
@@ -83,7 +89,8 @@ public final class EventBroadcaster: Service, Sendable {
         guard count < settings.maxSubscribers else { throw .tooManySubscribers(limit: settings.maxSubscribers) }
         let subscription = EventSubscription(
             broadcaster: self, filter: filter, after: after ?? position, resumedFrom: after)
-        if after == nil { _ = try subscription.attach() }
+        // Live at once when `after` is within the ring; otherwise the first `next()` reads the log.
+        _ = try subscription.attach()
         return subscription
     }
 
@@ -92,7 +99,7 @@ public final class EventBroadcaster: Service, Sendable {
     func attach(_ box: SubscriberBox, after: Int64) throws(EventStreamError) -> Bool {
         try state.withLock { s throws(EventStreamError) -> Bool in
             if s.shutDown { throw .shutDown }
-            guard after >= s.ringFloor else { return false }
+            guard s.running, after >= s.ringFloor else { return false }
             for batch in s.ring where batch.lastID > after { box.enqueueAtAttach(batch) }
             s.subscribers[box.id] = box
             return true
@@ -113,6 +120,7 @@ public final class EventBroadcaster: Service, Sendable {
     /// Reads, encodes and publishes until cancelled or graceful shutdown; then ends every stream
     /// (consumers get what was queued, then the end).
     public func run() async throws {
+        state.withLock { $0.running = true }
         do {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -171,7 +179,9 @@ public final class EventBroadcaster: Service, Sendable {
             state.withLock { s in for id in dropped { s.subscribers.removeValue(forKey: id) } }
             logger.notice(
                 "event stream subscribers dropped: too slow",
-                metadata: ["stream.dropped": "\(dropped.count)", "stream.buffer_events": "\(settings.subscriberBufferEvents)"])
+                metadata: [
+                    "stream.dropped": "\(dropped.count)", "stream.buffer_events": "\(settings.subscriberBufferEvents)",
+                ])
         }
     }
 

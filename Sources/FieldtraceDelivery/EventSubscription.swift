@@ -74,7 +74,15 @@ public final class EventSubscription: AsyncSequence, AsyncIteratorProtocol, Send
             case .ended:
                 return nil
             case .catchingUp(let cursor):
-                if let chunk = try catchUp(after: cursor) { return sent(chunk) }
+                let (chunk, exhausted) = try catchUp(after: cursor)
+                if let chunk { return sent(chunk) }
+                if exhausted, case .catchingUp(let next) = mode.withLock({ $0 }) {
+                    // The broadcaster is not running (yet): wait for the log to grow, with keep-alives.
+                    let woke = await LongPoll.waitForEvents(
+                        log: broadcaster.eventLog, after: next, timeout: broadcaster.settings.keepAliveInterval)
+                    try Task.checkCancellation()
+                    if !woke && (try? attach()) != true { return .keepAlive }
+                }
             case .live(let box, let delivered):
                 let item: SubscriberBox.Item?
                 do {
@@ -100,17 +108,24 @@ public final class EventSubscription: AsyncSequence, AsyncIteratorProtocol, Send
     }
 
     /// One page of the tenant's events from the log; attaches when the page is the last one.
-    private func catchUp(after cursor: Int64) throws -> EventChunk? {
+    /// `exhausted`: nothing more in the log for now (and not attached: the caller waits).
+    private func catchUp(after cursor: Int64) throws -> (chunk: EventChunk?, exhausted: Bool) {
         let pageEvents = broadcaster.settings.pageEvents
-        let published = broadcaster.position
+        let logLast = broadcaster.eventLog.lastID
         let page = try broadcaster.eventLog.read(after: cursor, limit: pageEvents, tenant: filter.tenant)
         var next = page.last?.id ?? cursor
         // A short page holds every event of the tenant after the cursor that existed when it was
-        // read, so everything up to `published` (read before) is covered too.
-        if page.count < pageEvents { next = Swift.max(next, published) }
+        // read, so everything up to `logLast` (read before) is covered too.
+        let short = page.count < pageEvents
+        if short { next = Swift.max(next, logLast) }
         mode.withLock { $0 = .catchingUp(cursor: next) }
         let chunk = page.isEmpty ? nil : EncodedEventBatch(page, floor: cursor).chunk(matching: filter, after: cursor)
-        if page.count < pageEvents { _ = try attach() }
-        return chunk
+        guard short else { return (chunk, false) }
+        do {
+            return (chunk, !(try attach()))
+        } catch {
+            mode.withLock { $0 = .ended }  // the server is shutting down: the stream ends
+            return (chunk, false)
+        }
     }
 }

@@ -22,7 +22,9 @@ public struct RetryPolicy: Sendable, Hashable {
 
     public init() {}
 
-    public init(initialDelay: Duration, maxDelay: Duration, horizon: Duration, multiplier: Double = 2, jitter: Double = 0.5) {
+    public init(
+        initialDelay: Duration, maxDelay: Duration, horizon: Duration, multiplier: Double = 2, jitter: Double = 0.5
+    ) {
         precondition(initialDelay > .zero && maxDelay >= initialDelay && horizon >= .zero, "bad retry policy")
         precondition(multiplier >= 1 && (0...1).contains(jitter), "multiplier >= 1, jitter in [0, 1]")
         self.initialDelay = initialDelay

@@ -54,7 +54,10 @@ public struct WebhookBatch: Sendable, Hashable {
             headers: [
                 ("Content-Type", "application/json"),
                 ("User-Agent", "Fieldtrace-Webhooks/1"),
-                (WebhookSignature.header, WebhookSignature.sign(body: body, secret: secret, timestamp: timestampSeconds)),
+                (
+                    WebhookSignature.header,
+                    WebhookSignature.sign(body: body, secret: secret, timestamp: timestampSeconds)
+                ),
                 (WebhookSignature.eventIDsHeader, ids.map(String.init).joined(separator: ",")),
                 ("Fieldtrace-Webhook-Id", String(webhook)),
                 ("Fieldtrace-Attempt", String(attempt)),

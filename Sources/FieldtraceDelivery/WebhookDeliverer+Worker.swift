@@ -113,7 +113,8 @@ extension WebhookDeliverer {
             if failure == nil, let status { failure = "HTTP \(status)" }
             let first = firstFailureMs ?? startMs
             firstFailureMs = first
-            switch settings.retry.decide(afterFailure: attempt, firstFailureMs: first, nowMs: clock.nowMs(), unit: random())
+            switch settings.retry.decide(
+                afterFailure: attempt, firstFailureMs: first, nowMs: clock.nowMs(), unit: random())
             {
             case .retry(let wait):
                 try store.recordAttempt(record)
@@ -122,7 +123,9 @@ extension WebhookDeliverer {
                     "webhook delivery failed, retrying",
                     metadata: ["webhook.id": "\(s.id)", "webhook.attempt": "\(attempt)", "error": "\(failure ?? "")"])
                 try await clock.sleep(for: wait)
-                guard let fresh = try store.subscription(id: s.id), fresh.active, !fresh.failing else { return .stopped }
+                guard let fresh = try store.subscription(id: s.id), fresh.active, !fresh.failing else {
+                    return .stopped
+                }
                 if fresh.cursor >= batch.coveredThrough { return .done }
                 s = fresh
             case .giveUp:

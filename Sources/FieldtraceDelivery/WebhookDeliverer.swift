@@ -25,8 +25,8 @@ public final class WebhookDeliverer: Service, Sendable {
         /// Body size at which a batch is closed, bytes (default 256 KiB, under the 1 MiB default
         /// body limit of common servers; a single larger event is still sent alone).
         public var maxBodyBytes = 256 << 10
-        /// Time allowed for one request until the response head (default 10 s: a receiver should
-        /// acknowledge at once and process later).
+        /// Time allowed for one request, head and (up to 64 KiB of) body (default 10 s: a
+        /// receiver should acknowledge at once and process later).
         public var requestTimeout: Duration = .seconds(10)
         public var retry = RetryPolicy()
         /// How often the subscription list is re-read (default 5 s; API changes also call

@@ -63,11 +63,25 @@ public final class HTTPClientTransport: WebhookTransport {
         r.method = .POST
         for (name, value) in request.headers { r.headers.add(name: name, value: value) }
         r.body = .bytes(ByteBuffer(bytes: request.body))
+        let deadline = ContinuousClock.now + timeout
         let response = try await client.execute(r, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
-        var read = 0
-        for try await part in response.body {
-            read += part.readableBytes
-            if read >= maxResponseBytes { break }
+        // The status is the answer. The body is read (so the connection can be reused) up to
+        // `maxResponseBytes` and until the same deadline, so a receiver that stalls after the
+        // head cannot hold the worker; whatever is not read is dropped with the connection.
+        let limit = maxResponseBytes
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var read = 0
+                do {
+                    for try await part in response.body {
+                        read += part.readableBytes
+                        if read >= limit { break }
+                    }
+                } catch {}
+            }
+            group.addTask { try? await Task.sleep(until: deadline) }
+            await group.next()
+            group.cancelAll()
         }
         return Int(response.status.code)
     }

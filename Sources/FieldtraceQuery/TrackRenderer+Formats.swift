@@ -49,84 +49,120 @@ extension TrackRenderer {
         }
     }
 
+    /// Writes one item of a fix at `p` (at most `maxItemBytes`); returns the end.
     @inline(__always)
-    static func append(_ item: Item, _ fix: Fix, to out: inout [UInt8]) {
+    mutating func write(_ item: Item, _ fix: Fix, _ p: FastText.Cursor) -> FastText.Cursor {
         switch item {
-        case .jsonFix: fix.appendJSONLine(to: &out)
+        case .jsonFix: return writeJSONFix(fix, p)
         case .geoTime:
-            out.append(UInt8(ascii: "\""))
-            ISO8601.append(ms: fix.timeMs, to: &out)
-            out.append(UInt8(ascii: "\""))
-        case .geoPosition: appendPosition(fix, to: &out)
-        case .gpxPoint: appendGPXPoint(fix, to: &out)
-        case .csvRow: appendCSVRow(fix, to: &out)
+            let q = time.write(fix.timeMs, FastText.byte(UInt8(ascii: "\""), p))
+            return FastText.byte(UInt8(ascii: "\""), q)
+        case .geoPosition: return Self.writePosition(fix, p)
+        case .gpxPoint: return writeGPXPoint(fix, p)
+        case .csvRow: return writeCSVRow(fix, p)
         }
+    }
+
+    /// The fix in the JSON-lines shape of `Fix.appendJSONLine` (same keys, same order).
+    mutating func writeJSONFix(_ fix: Fix, _ p: FastText.Cursor) -> FastText.Cursor {
+        var p = FastText.bytes(#"{"device":""#, p)
+        p = writeDevice(fix.device, json: true, p)
+        p = FastText.bytes(#"","time":""#, p)
+        p = time.write(fix.timeMs, p)
+        p = FastText.bytes(#"","lat":"#, p)
+        p = FastText.e7(fix.latitudeE7, p)
+        p = FastText.bytes(#","lon":"#, p)
+        p = FastText.e7(fix.longitudeE7, p)
+        if let v = fix.altitudeM { p = FastText.number(v, FastText.bytes(#","alt_m":"#, p)) }
+        if let v = fix.speedMps { p = FastText.number(v, FastText.bytes(#","speed_mps":"#, p)) }
+        if let v = fix.courseDeg { p = FastText.number(v, FastText.bytes(#","course_deg":"#, p)) }
+        if let v = fix.hdop { p = FastText.number(v, FastText.bytes(#","hdop":"#, p)) }
+        if let v = fix.accuracyM { p = FastText.number(v, FastText.bytes(#","accuracy_m":"#, p)) }
+        if let v = fix.satellites { p = FastText.unsigned(UInt64(v), FastText.bytes(#","sats":"#, p)) }
+        p = FastText.bytes(fix.isValid ? #","valid":true"# : #","valid":false"#, p)
+        return FastText.bytes(fix.isLate ? #","late":true}"# : #","late":false}"#, p)
+    }
+
+    /// A fix's device id as JSON string content or a CSV field (the track's own, prepared once).
+    @inline(__always)
+    func writeDevice(_ id: DeviceID, json: Bool, _ p: FastText.Cursor) -> FastText.Cursor {
+        if id == device {
+            return (json ? deviceJSON : deviceCSV).withUnsafeBufferPointer { FastText.bytes($0, p) }
+        }
+        var text: [UInt8] = []
+        if json {
+            JSONText.appendEscaped(id.rawValue, to: &text)
+        } else {
+            ByteText.appendCSVField(id.rawValue, to: &text)
+        }
+        return text.withUnsafeBufferPointer { FastText.bytes($0, p) }
     }
 
     /// `[lon,lat]` or `[lon,lat,alt_m]`.
-    static func appendPosition(_ fix: Fix, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        CoordinateE7.appendDecimal(fix.longitudeE7, to: &out)
-        out.append(UInt8(ascii: ","))
-        CoordinateE7.appendDecimal(fix.latitudeE7, to: &out)
-        if let altitude = fix.altitudeM {
-            out.append(UInt8(ascii: ","))
-            JSONText.appendNumber(altitude, to: &out)
-        }
-        out.append(UInt8(ascii: "]"))
+    @inline(__always)
+    static func writePosition(_ fix: Fix, _ p: FastText.Cursor) -> FastText.Cursor {
+        var p = FastText.byte(UInt8(ascii: "["), p)
+        p = FastText.e7(fix.longitudeE7, p)
+        p = FastText.e7(fix.latitudeE7, FastText.byte(UInt8(ascii: ","), p))
+        if let altitude = fix.altitudeM { p = FastText.number(altitude, FastText.byte(UInt8(ascii: ","), p)) }
+        return FastText.byte(UInt8(ascii: "]"), p)
     }
 
-    static func appendGPXPoint(_ fix: Fix, to out: inout [UInt8]) {
-        out.append(contentsOf: #"<trkpt lat=""#.utf8)
-        CoordinateE7.appendDecimal(fix.latitudeE7, to: &out)
-        out.append(contentsOf: #"" lon=""#.utf8)
-        CoordinateE7.appendDecimal(fix.longitudeE7, to: &out)
-        out.append(contentsOf: #"">"#.utf8)
+    mutating func writeGPXPoint(_ fix: Fix, _ p: FastText.Cursor) -> FastText.Cursor {
+        var p = FastText.bytes(#"<trkpt lat=""#, p)
+        p = FastText.e7(fix.latitudeE7, p)
+        p = FastText.e7(fix.longitudeE7, FastText.bytes(#"" lon=""#, p))
+        p = FastText.bytes(#"">"#, p)
         if let altitude = fix.altitudeM, altitude.isFinite {
-            out.append(contentsOf: "<ele>".utf8)
-            JSONText.appendNumber(altitude, to: &out)
-            out.append(contentsOf: "</ele>".utf8)
+            p = FastText.bytes("</ele>", FastText.number(altitude, FastText.bytes("<ele>", p)))
         }
-        out.append(contentsOf: "<time>".utf8)
-        ISO8601.append(ms: fix.timeMs, to: &out)
-        out.append(contentsOf: "</time>".utf8)
+        p = FastText.bytes("</time>", time.write(fix.timeMs, FastText.bytes("<time>", p)))
         if let satellites = fix.satellites {
-            out.append(contentsOf: "<sat>".utf8)
-            ByteText.append(Int64(satellites), to: &out)
-            out.append(contentsOf: "</sat>".utf8)
+            p = FastText.bytes("</sat>", FastText.unsigned(UInt64(satellites), FastText.bytes("<sat>", p)))
         }
         if let hdop = fix.hdop, hdop.isFinite {
-            out.append(contentsOf: "<hdop>".utf8)
-            JSONText.appendNumber(hdop, to: &out)
-            out.append(contentsOf: "</hdop>".utf8)
+            p = FastText.bytes("</hdop>", FastText.number(hdop, FastText.bytes("<hdop>", p)))
         }
-        out.append(contentsOf: "</trkpt>\n".utf8)
+        return FastText.bytes("</trkpt>\n", p)
     }
 
-    /// A CSV row of the `csvHeader` columns, newline included. An absent value is an empty cell.
-    /// Device ids are printable ASCII without spaces; one holding a comma or quote is quoted.
-    public static func appendCSVRow(_ fix: Fix, to out: inout [UInt8]) {
-        @inline(__always) func optional(_ value: Double?) {
-            out.append(UInt8(ascii: ","))
-            if let value { JSONText.appendNumber(value, to: &out) }
+    /// A CSV row of the `csvHeader` columns, newline included. An absent value is an empty cell;
+    /// a device id holding a comma or quote is quoted (RFC 4180).
+    mutating func writeCSVRow(_ fix: Fix, _ p: FastText.Cursor) -> FastText.Cursor {
+        Self.writeCSVTail(fix, time: &time, writeDevice(fix.device, json: false, p))
+    }
+
+    /// The CSV row after the device column.
+    static func writeCSVTail(_ fix: Fix, time: inout TimeText, _ p: FastText.Cursor) -> FastText.Cursor {
+        @inline(__always) func optional(_ value: Double?, _ p: FastText.Cursor) -> FastText.Cursor {
+            let q = FastText.byte(UInt8(ascii: ","), p)
+            guard let value else { return q }
+            return FastText.number(value, q)
         }
+        var p = time.write(fix.timeMs, FastText.byte(UInt8(ascii: ","), p))
+        p = FastText.e7(fix.latitudeE7, FastText.byte(UInt8(ascii: ","), p))
+        p = FastText.e7(fix.longitudeE7, FastText.byte(UInt8(ascii: ","), p))
+        p = optional(fix.altitudeM, p)
+        p = optional(fix.speedMps, p)
+        p = optional(fix.courseDeg, p)
+        p = optional(fix.hdop, p)
+        p = optional(fix.accuracyM, p)
+        p = FastText.byte(UInt8(ascii: ","), p)
+        if let satellites = fix.satellites { p = FastText.unsigned(UInt64(satellites), p) }
+        p = FastText.bytes(fix.isValid ? ",true" : ",false", p)
+        p = FastText.bytes(fix.isLate ? ",true," : ",false,", p)
+        if let received = fix.receivedMs { p = time.write(received, p) }
+        return FastText.byte(UInt8(ascii: "\n"), p)
+    }
+
+    /// Appends one CSV row (the CLI's writer for `import`-able CSV). No allocation beyond `out`'s.
+    public static func appendCSVRow(_ fix: Fix, to out: inout [UInt8]) {
         ByteText.appendCSVField(fix.device.rawValue, to: &out)
-        out.append(UInt8(ascii: ","))
-        ISO8601.append(ms: fix.timeMs, to: &out)
-        out.append(UInt8(ascii: ","))
-        CoordinateE7.appendDecimal(fix.latitudeE7, to: &out)
-        out.append(UInt8(ascii: ","))
-        CoordinateE7.appendDecimal(fix.longitudeE7, to: &out)
-        optional(fix.altitudeM)
-        optional(fix.speedMps)
-        optional(fix.courseDeg)
-        optional(fix.hdop)
-        optional(fix.accuracyM)
-        out.append(UInt8(ascii: ","))
-        if let satellites = fix.satellites { ByteText.append(Int64(satellites), to: &out) }
-        out.append(contentsOf: (fix.isValid ? ",true" : ",false").utf8)
-        out.append(contentsOf: (fix.isLate ? ",true," : ",false,").utf8)
-        if let received = fix.receivedMs { ISO8601.append(ms: received, to: &out) }
-        out.append(UInt8(ascii: "\n"))
+        var time = TimeText()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxItemBytes) { scratch in
+            let base = scratch.baseAddress!
+            let end = writeCSVTail(fix, time: &time, base)
+            out.append(contentsOf: UnsafeBufferPointer(start: base, count: end - base))
+        }
     }
 }

@@ -29,6 +29,16 @@ public struct TrackRenderer: Sendable {
     private let sections: [Section]
     private var section = 0
     private var index = 0
+    /// The track's device id as JSON string content and as a CSV field, written once.
+    let deviceJSON: [UInt8]
+    let deviceCSV: [UInt8]
+    var time = TimeText()
+
+    /// Scratch space per `fill` step, and the room kept free for one more item: an item is at
+    /// most a 64-byte device id escaped (128 bytes), about 150 bytes of keys and 8 numbers of at
+    /// most 32 bytes, well under 1 KiB.
+    static let scratchBytes = 32_768
+    static let maxItemBytes = 1024
 
     enum Item: Sendable {
         case jsonFix, geoTime, geoPosition, gpxPoint, csvRow
@@ -46,6 +56,12 @@ public struct TrackRenderer: Sendable {
         self.device = device
         self.fixes = fixes
         sections = Self.sections(format, device: device, count: fixes.count, range: range)
+        var json: [UInt8] = []
+        JSONText.appendEscaped(device.rawValue, to: &json)
+        deviceJSON = json
+        var csv: [UInt8] = []
+        ByteText.appendCSVField(device.rawValue, to: &csv)
+        deviceCSV = csv
     }
 
     /// Whether the whole document has been written.
@@ -61,18 +77,40 @@ public struct TrackRenderer: Sendable {
             case .text(let bytes):
                 out.append(contentsOf: bytes)
             case .each(let item, let separated):
-                let end = fixes.count
-                while index < end {
-                    if out.count >= chunkBytes { return true }
-                    if separated && index > 0 { out.append(UInt8(ascii: ",")) }
-                    Self.append(item, fixes[index], to: &out)
-                    index += 1
-                }
+                if appendItems(item, separated: separated, to: &out, chunkBytes: chunkBytes) { return true }
                 index = 0
             }
             section += 1
         }
         return false
+    }
+
+    /// Appends items from `index` on through a scratch buffer until the fixes end (`false`) or
+    /// `out` reaches `chunkBytes` (`true`: more remain).
+    private mutating func appendItems(
+        _ item: Item, separated: Bool, to out: inout [UInt8], chunkBytes: Int
+    ) -> Bool {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.scratchBytes) { scratch -> Bool in
+            let base = scratch.baseAddress!
+            let limit = base + (Self.scratchBytes - Self.maxItemBytes)
+            var p = base
+            let end = fixes.count
+            while index < end {
+                if out.count + (p - base) >= chunkBytes {
+                    out.append(contentsOf: UnsafeBufferPointer(start: base, count: p - base))
+                    return true
+                }
+                if separated && index > 0 { p = FastText.byte(UInt8(ascii: ","), p) }
+                p = write(item, fixes[index], p)
+                index += 1
+                if p >= limit {
+                    out.append(contentsOf: UnsafeBufferPointer(start: base, count: p - base))
+                    p = base
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(start: base, count: p - base))
+            return false
+        }
     }
 
     /// Writes the rest of the document, handing each chunk of about `chunkBytes` to `flush`

@@ -34,7 +34,10 @@ public struct FleetReports: Sendable {
     public func workers(tenant: String, group: String? = nil, only: String? = nil) throws -> [Worker] {
         var devices: [DeviceRecord] = []
         if let only {
-            devices = [try directory.device(tenant: tenant, id: only)]
+            let device = try directory.device(tenant: tenant, id: only)
+            // Asked within a group (a token scoped to it): a device of another group is unseen.
+            if let group, device.group != group { throw DirectoryError.notFound("device \(only.prefix(64))") }
+            devices = [device]
         } else {
             var page = PageRequest(limit: PageRequest.maxLimit)
             while true {

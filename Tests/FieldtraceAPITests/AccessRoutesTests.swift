@@ -124,3 +124,33 @@ import Testing
         }
     }
 }
+
+@Suite struct ScopedTokenTests {
+    /// A group-scoped admin sees, makes and revokes only tokens of its group.
+    @Test func scopedAdminStaysInItsGroup() async throws {
+        let fixture = try APIFixture()
+        let access = fixture.services.access
+        let now = fixture.clock.now
+        let (_, scopedSecret) = try TokenIssuer.issue(
+            access: access, tenant: APIFixture.tenantA, role: .admin, group: "north", nowMs: now)
+        let (sibling, _) = try TokenIssuer.issue(
+            access: access, tenant: APIFixture.tenantA, role: .device, group: "north", nowMs: now)
+        let unscopedAdmin = fixture.tokenIDs[APIFixture.tenantA]![.admin]!
+        try await fixture.test { client in
+            let made = try await client.call(.post, "/v1/tokens", secret: scopedSecret, body: #"{"role":"device"}"#)
+            #expect(made.status == .created && made.json["group"] as? String == "north")
+            let wider = try await client.call(
+                .post, "/v1/tokens", secret: scopedSecret, body: #"{"role":"admin","group":"south"}"#)
+            #expect(wider.status == .forbidden)
+            let list = try await client.call(.get, "/v1/tokens", secret: scopedSecret)
+            let groups = (list.json["items"] as? [[String: Any]] ?? []).map { $0["group"] as? String }
+            #expect(groups.count == 3 && groups.allSatisfy { $0 == "north" })
+            #expect(
+                try await client.call(.get, "/v1/tokens/\(unscopedAdmin)", secret: scopedSecret).status == .notFound)
+            #expect(
+                try await client.call(.delete, "/v1/tokens/\(unscopedAdmin)", secret: scopedSecret).status == .notFound)
+            #expect(try await client.call(.delete, "/v1/tokens/\(sibling.id)", secret: scopedSecret).status == .ok)
+        }
+        #expect(try access.token(id: unscopedAdmin, tenant: APIFixture.tenantA)?.revokedMs == nil)
+    }
+}

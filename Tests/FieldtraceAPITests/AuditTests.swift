@@ -14,6 +14,8 @@ import Testing
             _ = try await client.call(.post, "/v1/tokens", as: .analyst, body: #"{"role":"device"}"#)  // 403
             _ = try await client.call(.delete, "/v1/tokens/tok_missing", as: .admin)  // 404
             _ = try await client.call(.post, "/v1/tokens", body: #"{"role":"device"}"#)  // no token: not audited
+            _ = try await client.call(  // telemetry: not audited
+                .post, "/v1/ingest/osmand?id=p1&lat=1&lon=2&timestamp=1767225600", as: .device)
             return try fixture.services.access.auditRecords(limit: 100)
         }
         let admin = fixture.tokenIDs[APIFixture.tenantA]![.admin]!

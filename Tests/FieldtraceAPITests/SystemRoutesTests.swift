@@ -46,7 +46,11 @@ import Testing
             let missingV1 = try await client.call(.get, "/v1/nowhere", as: .admin)
             #expect(missingV1.status == .notFound && missingV1.errorCode == "not_found")
             let wrongMethod = try await client.call(.put, "/v1/whoami", as: .admin)
-            #expect(wrongMethod.errorCode != nil, "\(wrongMethod.status) \(wrongMethod.text)")
+            #expect(wrongMethod.status == .methodNotAllowed && wrongMethod.errorCode == "method_not_allowed")
+            #expect(wrongMethod.headers[.allow] == "GET")
+            let captured = try await client.call(.patch, "/v1/tokens/tok_1")
+            #expect(captured.status == .methodNotAllowed && captured.headers[.allow] == "DELETE, GET")
+            #expect(try await client.call(.get, "/v1/tokens/tok_1/more").status == .notFound)
         }
     }
 

@@ -1,4 +1,5 @@
 import FieldtraceCore
+import FieldtraceStore
 import Foundation
 import Testing
 
@@ -83,5 +84,11 @@ import Testing
         #expect(try ServeProcessTests.storedTimes(data: data, device: "phone1") == [1_767_225_600_000])
         let verify = try DecodeProcessTests.run(["audit", "verify", "--data", data])
         #expect(verify.status == 0 && verify.stdout.hasPrefix("ok: 1 audit rows"), "\(verify.stdout)")
+
+        // An edited row is named, exit 1.
+        let access = AccessStore(catalog: try Catalog(path: data + "/catalog.sqlite"))
+        try access.executeForTesting("DROP TRIGGER audit_no_update; UPDATE audit SET status = 200 WHERE id = 1")
+        let broken = try DecodeProcessTests.run(["audit", "verify", "--data", data])
+        #expect(broken.status == 1 && broken.stdout.hasPrefix("broken at audit row 1:"), "\(broken.stdout)")
     }
 }

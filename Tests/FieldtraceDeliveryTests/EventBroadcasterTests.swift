@@ -30,6 +30,7 @@ import Testing
         defer { data.directory.remove() }
         let broadcaster = EventBroadcaster(eventLog: data.log, settings: Self.settings(page: 7), logger: testLogger)
         try await whileRunning(broadcaster.run) {
+            try await expectEventually { broadcaster.isRunning }
             let subscribers = try (0..<100).map { i in
                 try broadcaster.subscribe(EventFilter(tenant: i % 2 == 0 ? "t1" : "t2"))
             }
@@ -39,12 +40,13 @@ import Testing
                 t1 += try data.append(5, tenant: "t1", device: "w\(round)")
                 t2 += try data.append(3, tenant: "t2")
             }
+            let (all1, all2) = (t1, t2)
             try await withThrowingTaskGroup(of: (Int, [Int64]).self) { group in
                 for (i, s) in subscribers.enumerated() {
-                    group.addTask { (i, try await Self.take(i % 2 == 0 ? t1.count : t2.count, from: s)) }
+                    group.addTask { (i, try await Self.take(i % 2 == 0 ? all1.count : all2.count, from: s)) }
                 }
                 for try await (i, ids) in group {
-                    #expect(ids == (i % 2 == 0 ? t1 : t2), "subscriber \(i)")
+                    #expect(ids == (i % 2 == 0 ? all1 : all2), "subscriber \(i)")
                 }
             }
         }
@@ -55,6 +57,7 @@ import Testing
         defer { data.directory.remove() }
         let broadcaster = EventBroadcaster(eventLog: data.log, logger: testLogger)
         try await whileRunning(broadcaster.run) {
+            try await expectEventually { broadcaster.isRunning }
             let s = try broadcaster.subscribe(EventFilter(tenant: "t1"))
             try data.append(2, detectedMs: 1_700_000_000_123)
             var frames = ""
@@ -68,7 +71,10 @@ import Testing
             let first = try #require(frames.components(separatedBy: "\n\n").first)
             let lines = first.components(separatedBy: "\n")
             #expect(lines[0] == "id: 1" && lines[1] == "event: stop.start")
-            #expect(lines[2].hasPrefix(#"data: {"id":1,"tenant":"t1","detected_at":"2023-11-14T22:13:20.123Z","kind":"stop.start","device":"w1","#))
+            #expect(
+                lines[2].hasPrefix(
+                    #"data: {"id":1,"tenant":"t1","detected_at":"2023-11-14T22:13:20.123Z","kind":"stop.start","device":"w1","#
+                ))
             let json = try JSONSerialization.jsonObject(with: Data(lines[2].dropFirst(6).utf8)) as? [String: Any]
             #expect(json?["subject"] as? String == "site-1" && json?["duration_s"] as? Int == 0)
             #expect(frames.hasSuffix("\n\n") && frames.components(separatedBy: "id: ").count == 3)
@@ -79,8 +85,10 @@ import Testing
         let data = try TestData()
         defer { data.directory.remove() }
         let old = try data.append(30)  // before the broadcaster: only in the log
-        let broadcaster = EventBroadcaster(eventLog: data.log, settings: Self.settings(ring: 20, page: 8), logger: testLogger)
+        let broadcaster = EventBroadcaster(
+            eventLog: data.log, settings: Self.settings(ring: 20, page: 8), logger: testLogger)
         try await whileRunning(broadcaster.run) {
+            try await expectEventually { broadcaster.isRunning }
             let live = try broadcaster.subscribe(EventFilter(tenant: "t1"))
             let recent = try data.append(30, tenant: "t1")
             #expect(try await Self.take(30, from: live) == recent)
@@ -100,6 +108,7 @@ import Testing
         defer { data.directory.remove() }
         let broadcaster = EventBroadcaster(eventLog: data.log, logger: testLogger)
         try await whileRunning(broadcaster.run) {
+            try await expectEventually { broadcaster.isRunning }
             let fences = try broadcaster.subscribe(EventFilter(tenant: "t1", kinds: ["geofence.*"]))
             let w2 = try broadcaster.subscribe(EventFilter(tenant: "t1", devices: [DeviceID("w2")!]))
             try data.append(3, tenant: "t2", kind: "geofence.enter", device: "w2")
@@ -117,6 +126,7 @@ import Testing
         let broadcaster = EventBroadcaster(
             eventLog: data.log, settings: Self.settings(buffer: 50, ring: 0, page: 10), logger: testLogger)
         try await whileRunning(broadcaster.run) {
+            try await expectEventually { broadcaster.isRunning }
             let slow = try broadcaster.subscribe(EventFilter(tenant: "t1"))
             let fast = try broadcaster.subscribe(EventFilter(tenant: "t1"))
             let reader = Task { try await Self.take(120, from: fast) }
@@ -124,18 +134,37 @@ import Testing
             for _ in 0..<12 {
                 all += try data.append(10)
                 // One batch per append, and the fast reader keeps up.
-                #expect(try await eventually { fast.lastEventID == all.last })
+                try await expectEventually { fast.lastEventID == all.last }
             }
             #expect(try await reader.value == all)
-            #expect(try await eventually { broadcaster.subscriberCount == 1 }, "the slow one is detached at once")
+            try await expectEventually("the slow one is detached at once") { broadcaster.subscriberCount == 1 }
             // The slow one's buffer was freed; it learns why and where to resume.
             await #expect {
                 for try await _ in slow {}
             } throws: { error in
-                guard case .tooSlow(let buffered, let limit, let last) = error as? EventStreamError else { return false }
+                guard case .tooSlow(let buffered, let limit, let last) = error as? EventStreamError else {
+                    return false
+                }
                 return buffered > 50 && limit == 50 && last == 0
             }
         }
+    }
+
+    @Test func withoutARunningBroadcasterStreamsReadTheLog() async throws {
+        let data = try TestData()
+        defer { data.directory.remove() }
+        var settings = Self.settings()
+        settings.keepAliveInterval = .milliseconds(20)
+        let broadcaster = EventBroadcaster(eventLog: data.log, settings: settings, logger: testLogger)
+        let s = try broadcaster.subscribe(EventFilter(tenant: "t1"), after: 0)
+        let iterator = s.makeAsyncIterator()
+        guard case .keepAlive = try await iterator.next() else {
+            Issue.record("expected a keep-alive while the log is empty")
+            return
+        }
+        let ids = try data.append(3)
+        #expect(try await Self.take(3, from: s) == ids)
+        #expect(broadcaster.subscriberCount == 0)
     }
 
     @Test func anIdleSubscriberGetsKeepAlivesAndShutdownEndsStreams() async throws {
@@ -148,7 +177,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await broadcaster.run() }
             let s = try broadcaster.subscribe(EventFilter(tenant: "t1"))
-            var iterator = s.makeAsyncIterator()
+            let iterator = s.makeAsyncIterator()
             guard case .keepAlive = try await iterator.next() else {
                 Issue.record("expected a keep-alive")
                 return
@@ -167,9 +196,12 @@ import Testing
         let data = try TestData()
         defer { data.directory.remove() }
         let broadcaster = EventBroadcaster(eventLog: data.log, logger: testLogger)
-        var s: EventSubscription? = try broadcaster.subscribe(EventFilter(tenant: "t1"))
-        #expect(broadcaster.subscriberCount == 1 && s != nil)
-        s = nil
-        #expect(broadcaster.subscriberCount == 0)
+        try await whileRunning(broadcaster.run) {
+            try await expectEventually { broadcaster.isRunning }
+            var s: EventSubscription? = try broadcaster.subscribe(EventFilter(tenant: "t1"))
+            #expect(broadcaster.subscriberCount == 1 && s != nil)
+            s = nil
+            #expect(broadcaster.subscriberCount == 0)
+        }
     }
 }

@@ -16,21 +16,27 @@ import Testing
 
     @Test func prefixesIdTenantAndDetectionTimeToTheStoredObject() throws {
         let e = try Self.event(payload: #"{"kind":"x","late":false}"#, retracts: 9)
-        #expect(String(decoding: EventJSON.encode(e), as: UTF8.self)
-            == #"{"id":1,"tenant":"a\"b","detected_at":"1970-01-01T00:00:00.000Z","retracts":9,"kind":"x","late":false}"#)
+        #expect(
+            String(decoding: EventJSON.encode(e), as: UTF8.self)
+                == #"{"id":1,"tenant":"a\"b","detected_at":"1970-01-01T00:00:00.000Z","retracts":9,"kind":"x","late":false}"#
+        )
     }
 
     @Test func anEmptyOrDamagedPayloadStillGivesValidJSON() throws {
-        #expect(String(decoding: EventJSON.encode(try Self.event(payload: "{}")), as: UTF8.self)
-            == #"{"id":1,"tenant":"a\"b","detected_at":"1970-01-01T00:00:00.000Z"}"#)
-        #expect(String(decoding: EventJSON.encode(try Self.event(payload: "oops\n")), as: UTF8.self)
-            == #"{"id":1,"tenant":"a\"b","detected_at":"1970-01-01T00:00:00.000Z","payload":"oops\n"}"#)
+        #expect(
+            String(decoding: EventJSON.encode(try Self.event(payload: "{}")), as: UTF8.self)
+                == #"{"id":1,"tenant":"a\"b","detected_at":"1970-01-01T00:00:00.000Z"}"#)
+        #expect(
+            String(decoding: EventJSON.encode(try Self.event(payload: "oops\n")), as: UTF8.self)
+                == #"{"id":1,"tenant":"a\"b","detected_at":"1970-01-01T00:00:00.000Z","payload":"oops\u000a"}"#)
     }
 
     @Test func sseFieldsCannotBreakLines() {
         let frame = ServerSentEvents.droppedFrame(reason: "slow_consumer", message: "a\nb", lastEventID: 4)
-        #expect(String(decoding: frame, as: UTF8.self)
-            == "event: fieldtrace.dropped\ndata: {\"reason\":\"slow_consumer\",\"message\":\"a\\nb\",\"last_event_id\":4}\n\n")
+        #expect(
+            String(decoding: frame, as: UTF8.self)
+                == "event: fieldtrace.dropped\ndata: {\"reason\":\"slow_consumer\",\"message\":\"a\\u000ab\",\"last_event_id\":4}\n\n"
+        )
         #expect(ServerSentEvents.keepAlive == Array(": keep-alive\n\n".utf8))
     }
 }

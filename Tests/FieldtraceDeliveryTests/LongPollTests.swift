@@ -55,7 +55,8 @@ import Testing
         let data = try TestData()
         defer { data.directory.remove() }
         let poll = Task {
-            try await LongPoll.events(log: data.log, filter: EventFilter(tenant: "t1"), after: 0, limit: 10, wait: .seconds(60))
+            try await LongPoll.events(
+                log: data.log, filter: EventFilter(tenant: "t1"), after: 0, limit: 10, wait: .seconds(60))
         }
         try await Task.sleep(for: .milliseconds(30))
         poll.cancel()

@@ -1,3 +1,4 @@
+import FieldtraceCore
 import FieldtraceDelivery
 import FieldtraceStore
 import Foundation
@@ -15,7 +16,8 @@ import Testing
     @Test func retriesOnThePolicyScheduleThenMarksFailingAndKeepsTheCursor() async throws {
         let data = try TestData()
         defer { data.directory.remove() }
-        let hook = try data.webhooks.create(tenant: "t1", url: "http://receiver/hook", secret: "k", cursor: 0, createdMs: 0)
+        let hook = try data.webhooks.create(
+            tenant: "t1", url: "http://receiver/hook", secret: "k", cursor: 0, createdMs: 0)
         let ids = try data.append(3)
         let transport = ScriptedTransport { _ in 500 }
         let clock = ManualClock()
@@ -23,7 +25,7 @@ import Testing
             store: data.webhooks, eventLog: data.log, transport: transport, clock: clock, settings: Self.settings(),
             random: { 0 }, logger: testLogger)
         try await whileRunning(deliverer.run) {
-            #expect(try await eventually { try data.webhooks.subscription(id: hook.id)?.failing == true })
+            try await expectEventually { try data.webhooks.subscription(id: hook.id)?.failing == true }
         }
         // The schedule: 1, 2, 4, …, 256 s, then 300 s until the next wait would pass 24 h.
         var expected: [Duration] = []
@@ -56,7 +58,7 @@ import Testing
             store: data.webhooks, eventLog: data.log, transport: transport, clock: clock, settings: Self.settings(),
             logger: testLogger)
         try await whileRunning(again.run) {
-            #expect(try await eventually { try data.webhooks.subscription(id: hook.id)?.cursor == ids.last })
+            try await expectEventually { try data.webhooks.subscription(id: hook.id)?.cursor == ids.last }
         }
         #expect(transport.requests.last?.body == requests[0].body)
     }
@@ -72,17 +74,19 @@ import Testing
             store: data.webhooks, eventLog: data.log, transport: transport, clock: clock, settings: Self.settings(),
             random: { 0.5 }, logger: testLogger)
         try await whileRunning(deliverer.run) {
-            #expect(try await eventually { try data.webhooks.subscription(id: hook.id)?.cursor == 2 })
+            try await expectEventually { try data.webhooks.subscription(id: hook.id)?.cursor == 2 }
         }
         #expect(clock.sleeps == [.milliseconds(750)], "1 s with jitter 0.5 x 0.5")
         let r = transport.requests
         #expect(r.count == 2)
-        #expect(try WebhookSignature.verify(
-            signature: r[0].header(WebhookSignature.header)!, body: r[0].body, secret: "sekret",
-            nowSeconds: 1_800_000_000) == 1_800_000_000)
-        #expect(try WebhookSignature.verify(
-            signature: r[1].header(WebhookSignature.header)!, body: r[1].body, secret: "sekret",
-            nowSeconds: 1_800_000_001) == 1_800_000_001, "re-signed at the retry's time")
+        #expect(
+            try WebhookSignature.verify(
+                signature: r[0].header(WebhookSignature.header)!, body: r[0].body, secret: "sekret",
+                nowSeconds: 1_800_000_000) == 1_800_000_000)
+        #expect(
+            try WebhookSignature.verify(
+                signature: r[1].header(WebhookSignature.header)!, body: r[1].body, secret: "sekret",
+                nowSeconds: 1_800_000_001) == 1_800_000_001, "re-signed at the retry's time")
         let log = try #require(try data.webhooks.deliveries(webhook: hook.id, tenant: "t1"))
         #expect(log.map(\.outcome) == [.delivered, .failed])
         #expect(log[1].error?.contains("connection refused") == true && log[1].statusCode == nil)
@@ -100,9 +104,9 @@ import Testing
             store: data.webhooks, eventLog: data.log, transport: transport, clock: ManualClock(),
             settings: Self.settings(), logger: testLogger)
         try await whileRunning(deliverer.run) {
-            #expect(try await eventually { try data.webhooks.subscription(id: hook.id)?.cursor == skipped.last })
+            try await expectEventually { try data.webhooks.subscription(id: hook.id)?.cursor == skipped.last }
             let wanted = try data.append(2, kind: "geofence.exit")
-            #expect(try await eventually { try data.webhooks.subscription(id: hook.id)?.cursor == wanted.last })
+            try await expectEventually { try data.webhooks.subscription(id: hook.id)?.cursor == wanted.last }
             #expect(transport.requests.count == 1)
             #expect(transport.requests.first?.header(WebhookSignature.eventIDsHeader) == "10,11")
         }
@@ -130,13 +134,11 @@ import Testing
             groupMembers: { tenant, group in tenant == "t1" && group == "crew" ? [DeviceIDs.w2] : [] },
             logger: testLogger)
         try await whileRunning(members.run) {
-            #expect(try await eventually { try data.webhooks.subscription(id: hook.id)?.cursor == 6 })
+            try await expectEventually { try data.webhooks.subscription(id: hook.id)?.cursor == 6 }
         }
         #expect(transport.requests.map { $0.header(WebhookSignature.eventIDsHeader) } == ["4,5,6"])
     }
 }
-
-import FieldtraceCore
 
 enum DeviceIDs {
     static let w2 = DeviceID("w2")!

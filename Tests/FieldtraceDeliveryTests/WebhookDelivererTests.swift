@@ -51,10 +51,10 @@ import Testing
             store: data.webhooks, eventLog: data.log, transport: transport, settings: Self.settings(),
             logger: testLogger)
         try await whileRunning(deliverer.run) {
-            #expect(try await eventually { try data.webhooks.subscription(id: hook.id)?.cursor == expected.last })
+            try await expectEventually { try data.webhooks.subscription(id: hook.id)?.cursor == expected.last }
             // Events appended while running arrive too.
             expected += try data.append(12, kind: "stop.end")
-            #expect(try await eventually { try data.webhooks.subscription(id: hook.id)?.cursor == expected.last })
+            try await expectEventually { try data.webhooks.subscription(id: hook.id)?.cursor == expected.last }
         }
         try await transport.shutdown()
         try await receiver.close()
@@ -106,7 +106,7 @@ import Testing
                 logger: testLogger)
             try await whileRunning(deliverer.run) {
                 // Two batches acknowledged, the third hangs: stop (as a crash would) mid-request.
-                #expect(try await eventually { first.requests.count == 3 })
+                try await expectEventually { first.requests.count == 3 }
             }
             try await transport.shutdown()
             #expect(try data.webhooks.subscription(id: hookID)?.cursor == 20)
@@ -123,7 +123,7 @@ import Testing
             store: data.webhooks, eventLog: data.log, transport: transport, settings: Self.settings(),
             logger: testLogger)
         try await whileRunning(deliverer.run) {
-            #expect(try await eventually { try data.webhooks.subscription(id: hookID)?.cursor == expected.last })
+            try await expectEventually { try data.webhooks.subscription(id: hookID)?.cursor == expected.last }
         }
         try await transport.shutdown()
         try await second.close()

@@ -9,7 +9,8 @@ import Testing
         let case2 = WebhookSignature.hmacSHA256(
             key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
         #expect(WebhookSignature.hex(case2) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
-        let case1 = WebhookSignature.hmacSHA256(key: [UInt8](repeating: 0x0b, count: 20), message: Array("Hi There".utf8))
+        let case1 = WebhookSignature.hmacSHA256(
+            key: [UInt8](repeating: 0x0b, count: 20), message: Array("Hi There".utf8))
         #expect(WebhookSignature.hex(case1) == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
     }
 
@@ -21,9 +22,12 @@ import Testing
 
     @Test func verifiesItsOwnSignatureWithinTolerance() throws {
         let header = WebhookSignature.sign(body: Self.body, secret: "s3cret", timestamp: 1_700_000_000)
-        #expect(try WebhookSignature.verify(signature: header, body: Self.body, secret: "s3cret", nowSeconds: 1_700_000_299)
-            == 1_700_000_000)
-        #expect(throws: WebhookSignature.VerificationError.outsideTolerance(timestamp: 1_700_000_000, now: 1_700_000_301)) {
+        #expect(
+            try WebhookSignature.verify(signature: header, body: Self.body, secret: "s3cret", nowSeconds: 1_700_000_299)
+                == 1_700_000_000)
+        #expect(
+            throws: WebhookSignature.VerificationError.outsideTolerance(timestamp: 1_700_000_000, now: 1_700_000_301)
+        ) {
             try WebhookSignature.verify(signature: header, body: Self.body, secret: "s3cret", nowSeconds: 1_700_000_301)
         }
     }
@@ -52,8 +56,10 @@ import Testing
         #expect(try WebhookSignature.verify(signature: header, body: Self.body, secret: "new", nowSeconds: 100) == 100)
     }
 
-    @Test(arguments: ["", "v1=00", "t=abc,v1=00", "t=1", "t=1,v1=0g" + String(repeating: "0", count: 62), "t=1,,v1=00",
-        "t=1,t=2,v1=" + String(repeating: "0", count: 64), "t=1,v1=" + String(repeating: "0", count: 63)])
+    @Test(arguments: [
+        "", "v1=00", "t=abc,v1=00", "t=1", "t=1,v1=0g" + String(repeating: "0", count: 62), "t=1,,v1=00",
+        "t=1,t=2,v1=" + String(repeating: "0", count: 64), "t=1,v1=" + String(repeating: "0", count: 63),
+    ])
     func refusesMalformedHeaders(header: String) {
         #expect {
             try WebhookSignature.verify(signature: header, body: Self.body, secret: "s", nowSeconds: 1)

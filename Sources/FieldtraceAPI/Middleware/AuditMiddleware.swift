@@ -4,7 +4,8 @@ import Logging
 
 /// Writes an audit row (token, tenant, method, path, status, time) for every change (any
 /// method but GET, HEAD and OPTIONS) and every read of location data (routes whose permission
-/// `readsLocationData`, marked on `context.auditNote`), whatever the outcome. The row is
+/// `readsLocationData`, marked on `context.auditNote`), whatever the outcome. Position posts
+/// (`ingest` routes) are telemetry, not changes, and are not audited. The row is
 /// written before the response leaves: when it cannot be written the request answers 503
 /// instead (for a change, the change may have been made; the client sees a failure and can
 /// check).
@@ -33,7 +34,8 @@ public struct AuditMiddleware: RouterMiddleware {
 
     func audit(_ request: Request, _ context: Context, status: Int) async throws {
         let isChange = request.method != .get && request.method != .head && request.method != .options
-        guard isChange || context.auditNote.readsLocationData, let identity = context.identity else { return }
+        let note = context.auditNote
+        guard (isChange && !note.isTelemetry) || note.readsLocationData, let identity = context.identity else { return }
         let record = AuditRecord(
             timeMs: services.nowMs(), token: identity.tokenID, tenant: identity.tenant,
             method: request.method.rawValue, path: String(request.uri.path.prefix(2048)), status: status)

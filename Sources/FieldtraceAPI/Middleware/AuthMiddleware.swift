@@ -16,11 +16,16 @@ public struct AuthMiddleware: RouterMiddleware {
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+        let secret: String
+        if let header = request.headers[.authorization] {
+            guard let bearer = Self.bearerSecret(header) else {
+                throw APIError.unauthorized("the Authorization header is not 'Bearer <token>'")
+            }
+            secret = bearer
+        } else if let query = Self.streamQuerySecret(request) {
+            secret = query
+        } else {
             throw APIError.unauthorized("a bearer token is required (Authorization: Bearer ft_...)")
-        }
-        guard let secret = Self.bearerSecret(header) else {
-            throw APIError.unauthorized("the Authorization header is not 'Bearer <token>'")
         }
         guard let token = try await services.access.token(secretHash: Secrets.sha256Hex(secret)),
             token.isActive(atMs: services.nowMs()), let role = Role(rawValue: token.role)
@@ -30,6 +35,16 @@ public struct AuthMiddleware: RouterMiddleware {
         var context = context
         context.identity = Identity(tokenID: token.id, tenant: token.tenant, role: role, groupScope: token.group)
         return try await next(request, context)
+    }
+
+    /// `?access_token=` on a `GET .../stream` request: browsers' EventSource cannot send
+    /// headers, so the server-sent event streams also take the token in the query (only
+    /// there: a token in a URL can end up in logs, so no other route accepts it).
+    static func streamQuerySecret(_ request: Request) -> String? {
+        guard request.method == .get, request.uri.path.hasSuffix("/stream"),
+            let value = request.uri.queryParameters["access_token"], !value.isEmpty, value.utf8.count <= 256
+        else { return nil }
+        return String(value)
     }
 
     /// The secret of `Bearer <secret>` (scheme case-insensitive); nil when malformed or longer

@@ -3,17 +3,20 @@ import Logging
 
 /// The outermost middleware: every thrown error becomes `{"error":{"code","message"}}` with
 /// its status, so no framework default body (or empty 500) reaches a client. `APIError`s pass
-/// as they are; Hummingbird's `HTTPError`s (404 for an unknown route, 405, 413 while reading a
-/// body) keep their status under the matching code; decoding errors are 400; anything else is
+/// as they are; Hummingbird's `HTTPError`s (404 for an unknown route, 413 while reading a body)
+/// keep their status under the matching code, except that a 404 for a path routed under other
+/// methods becomes 405 with `Allow`; decoding errors are 400; anything else is
 /// a 500 with a generic message, logged with its detail. Counts responses by status class.
 public struct ErrorMiddleware: RouterMiddleware {
     public typealias Context = APIRequestContext
     let metrics: APIMetrics
     let logger: Logger
+    let routes: RouteIndex?
 
-    public init(metrics: APIMetrics, logger: Logger) {
+    public init(metrics: APIMetrics, logger: Logger, routes: RouteIndex? = nil) {
         self.metrics = metrics
         self.logger = logger
+        self.routes = routes
     }
 
     public func handle(
@@ -24,7 +27,16 @@ public struct ErrorMiddleware: RouterMiddleware {
             metrics.count(status: response.status.code)
             return response
         } catch {
-            let apiError = Self.apiError(for: error, request: request)
+            var apiError = Self.apiError(for: error, request: request)
+            if let routes, !(error is APIError), apiError.code == .notFound {
+                let allowed = routes.methods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    let list = allowed.joined(separator: ", ")
+                    apiError = APIError(
+                        .methodNotAllowed, "\(request.method) is not supported here; use \(list)",
+                        headers: [.allow: list])
+                }
+            }
             if apiError.code == .internalError {
                 logger.error(
                     "request failed",

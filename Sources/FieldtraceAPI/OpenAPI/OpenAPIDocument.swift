@@ -10,6 +10,9 @@ public enum OpenAPIDocument {
         systemPaths,
         accessPaths,
         ingestPaths,
+        reportPaths,
+        eventPaths,
+        webhookPaths,
         directoryPaths,
         // directoryPaths, queryPaths, eventPaths, webhookPaths: one line each.
     ]
@@ -56,8 +59,8 @@ public enum OpenAPIDocument {
               name: cursor
               in: query
               required: false
-              description: The next_cursor of the previous page (opaque).
-              schema: {type: string}
+              description: The next_cursor of the previous page (opaque); empty = the first page.
+              schema: {type: string, pattern: "^(c1([0-9a-f]{2}){0,512})?$"}
             Id:
               name: id
               in: path
@@ -81,6 +84,31 @@ public enum OpenAPIDocument {
                       duplicates: {type: integer}
                       rejected: {type: integer}
           schemas:
+            DeviceId:
+              type: string
+              minLength: 1
+              maxLength: 64
+              pattern: "^[!-~]+$"
+              description: 1-64 printable ASCII characters, no spaces.
+            OsmAndLocation:
+              type: object
+              required: [timestamp, coords]
+              properties:
+                timestamp:
+                  type: integer
+                  minimum: 935280000
+                  maximum: 4102444799
+                  description: Unix seconds (as here); Unix ms and ISO 8601 strings are accepted too.
+                coords:
+                  type: object
+                  required: [latitude, longitude]
+                  properties:
+                    latitude: {type: number, minimum: -90, maximum: 90}
+                    longitude: {type: number, minimum: -180, maximum: 180}
+                    speed: {type: [number, "null"], description: m/s; negative = unknown}
+                    heading: {type: [number, "null"], description: degrees; negative = unknown}
+                    altitude: {type: [number, "null"]}
+                    accuracy: {type: [number, "null"]}
             Token:
               type: object
               required: [id, tenant, role, group, name, created_at, expires_at, revoked_at]

@@ -36,7 +36,9 @@ extension OpenAPIDocument {
                         role: {type: string, enum: [admin, dispatcher, analyst, attendance, device]}
                         group: {type: string, pattern: "^[A-Za-z0-9._-]{1,64}$"}
                         name: {type: string, maxLength: 200}
-                        expires_at: {type: string, description: ISO 8601 or Unix ms; absent = never}
+                        expires_at:
+                          type: [string, "null"]
+                          description: ISO 8601 or Unix ms, in the future; absent or null = never.
               responses:
                 "201":
                   description: the token, with its secret

@@ -6,10 +6,14 @@ extension OpenAPIDocument {
               summary: Post one position in the OsmAnd query form; 200 only once it is durable.
               x-permission: ingest
               parameters:
-                - {name: id, in: query, required: true, schema: {type: string}}
-                - {name: lat, in: query, required: true, schema: {type: number}}
-                - {name: lon, in: query, required: true, schema: {type: number}}
-                - {name: timestamp, in: query, required: true, schema: {type: string}, description: Unix s, Unix ms or ISO 8601}
+                - {name: id, in: query, required: true, schema: {$ref: "#/components/schemas/DeviceId"}}
+                - {name: lat, in: query, required: true, schema: {type: number, minimum: -90, maximum: 90}}
+                - {name: lon, in: query, required: true, schema: {type: number, minimum: -180, maximum: 180}}
+                - name: timestamp
+                  in: query
+                  required: true
+                  description: Unix seconds (as here); Unix ms and ISO 8601 are accepted too.
+                  schema: {type: integer, minimum: 935280000, maximum: 4102444799}
                 - {name: speed, in: query, required: false, schema: {type: number}, description: knots}
                 - {name: bearing, in: query, required: false, schema: {type: number}}
                 - {name: altitude, in: query, required: false, schema: {type: number}}
@@ -23,15 +27,22 @@ extension OpenAPIDocument {
                 "429": {$ref: "#/components/responses/Error"}
                 "503": {$ref: "#/components/responses/Error"}
             post:
-              summary: Post positions in the OsmAnd JSON form (or a form-encoded query); 200 only once durable.
+              summary: Post positions in the OsmAnd JSON form; 200 only once durable.
+              description: A form-encoded body with the query form's fields is accepted too. Bodies over 64 KiB answer 413.
               x-permission: ingest
               requestBody:
-                required: false
+                required: true
                 content:
                   application/json:
-                    schema: {type: object, description: "OsmAnd JSON: device_id and a location (or locations)"}
-                  application/x-www-form-urlencoded:
-                    schema: {type: object}
+                    schema:
+                      type: object
+                      required: [device_id, location]
+                      properties:
+                        device_id: {$ref: "#/components/schemas/DeviceId"}
+                        location:
+                          oneOf:
+                            - {$ref: "#/components/schemas/OsmAndLocation"}
+                            - {type: array, items: {$ref: "#/components/schemas/OsmAndLocation"}}
               responses:
                 "200": {$ref: "#/components/responses/IngestResult"}
                 "400": {$ref: "#/components/responses/Error"}

@@ -2,6 +2,10 @@ import FieldtraceStore
 import Hummingbird
 
 /// `/v1/whoami` and `/v1/tokens`: the caller's identity; token create, list, revoke (admin).
+///
+/// A group-scoped admin token manages only tokens of its own group: new tokens get its group,
+/// and other tokens of the tenant answer 404 to it, as if absent, so a scoped token cannot
+/// mint or revoke broader ones.
 public func addAccessRoutes(to group: RouterGroup<APIRequestContext>, services: APIServices) {
     group.get("whoami", permission: .selfRead) { _, _, identity in
         try APIJSON.response(
@@ -18,22 +22,27 @@ public func addAccessRoutes(to group: RouterGroup<APIRequestContext>, services: 
             throw APIError.badRequest(
                 "role '\(body.role.prefix(32))': one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        if let scope = identity.groupScope, let group = body.group, group != scope {
+            throw APIError.forbidden("a token scoped to group \(scope) can only create tokens of that group")
+        }
         let expiresMs = try body.expiresAt.map { text throws(APIError) in try APITime.parse(text, field: "expires_at") }
         let (record, secret) = try TokenIssuer.issue(
-            access: services.access, tenant: identity.tenant, role: role, group: body.group, name: body.name ?? "",
+            access: services.access, tenant: identity.tenant, role: role, group: body.group ?? identity.groupScope,
+            name: body.name ?? "",
             expiresMs: expiresMs, nowMs: services.nowMs())
         return try APIJSON.response(TokenView(record, secret: secret), status: .created)
     }
 
     group.get("tokens", permission: .tokensManage) { request, _, identity in
         let page = try PageRequest(request)
-        let rows = try services.access.tokens(tenant: identity.tenant, afterID: page.after ?? "", limit: page.limit + 1)
+        let rows = try services.access.tokens(
+            tenant: identity.tenant, group: identity.groupScope, afterID: page.after ?? "", limit: page.limit + 1)
         return try APIJSON.response(Page.make(rows, limit: page.limit, cursorOf: \.id) { TokenView($0, secret: nil) })
     }
 
     group.get("tokens/{id}", permission: .tokensManage) { _, context, identity in
         let id = try context.parameters.require("id")
-        guard let token = try services.access.token(id: id, tenant: identity.tenant) else {
+        guard let token = try services.access.token(id: id, tenant: identity.tenant), identity.mayManage(token) else {
             throw APIError.notFound("no token \(id.prefix(64))")
         }
         return try APIJSON.response(TokenView(token, secret: nil))
@@ -41,9 +50,17 @@ public func addAccessRoutes(to group: RouterGroup<APIRequestContext>, services: 
 
     group.delete("tokens/{id}", permission: .tokensManage) { _, context, identity in
         let id = try context.parameters.require("id")
-        guard let token = try services.access.revokeToken(id: id, tenant: identity.tenant, atMs: services.nowMs())
+        guard let existing = try services.access.token(id: id, tenant: identity.tenant), identity.mayManage(existing),
+            let token = try services.access.revokeToken(id: id, tenant: identity.tenant, atMs: services.nowMs())
         else { throw APIError.notFound("no token \(id.prefix(64))") }
         return try APIJSON.response(TokenView(token, secret: nil))
+    }
+}
+
+extension Identity {
+    /// An unscoped token manages every token of its tenant; a scoped one only its group's.
+    func mayManage(_ token: TokenRecord) -> Bool {
+        groupScope == nil || token.group == groupScope
     }
 }
 

@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 
 /// `?limit=` and `?cursor=` of a list request: limit 1...1000 (default 100), the cursor
@@ -27,26 +26,54 @@ public struct PageRequest: Sendable, Hashable {
             }
             limit = value
         }
-        after = try query["cursor"].map { text throws(APIError) in try Cursor.decode(String(text)) }
+        // An empty cursor (`?cursor=` from a client passing on a null) is the first page.
+        after = try query["cursor"].flatMap { text throws(APIError) in
+            text.isEmpty ? nil : try Cursor.decode(String(text))
+        }
     }
 }
 
-/// Opaque cursors: base64url (no padding) of `v1:` + a position string chosen by the route
-/// (e.g. the last id). Clients must not build them; a malformed one is `bad_request`.
+/// Opaque cursors: `c1` + the hex of a position string chosen by the route (e.g. the last
+/// id). Clients must not build them; one that is not `c1` + hex pairs (at most 512 bytes of
+/// position) is `bad_request`. Any well-formed cursor decodes, so a schema pattern
+/// (`^c1([0-9a-f]{2})*$`) describes exactly the accepted ones.
 public enum Cursor {
+    public static let maxPositionBytes = 512
+
     public static func encode(_ position: String) -> String {
-        Data(("v1:" + position).utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = Array("c1".utf8)
+        for b in position.utf8.prefix(maxPositionBytes) {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func decode(_ cursor: String) throws(APIError) -> String {
-        var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while text.utf8.count % 4 != 0 { text += "=" }
-        guard cursor.utf8.count <= 1024, let data = Data(base64Encoded: text),
-            let decoded = String(data: data, encoding: .utf8), decoded.hasPrefix("v1:")
+        let bytes = Array(cursor.utf8)
+        guard bytes.count >= 2, bytes.count <= 2 + 2 * maxPositionBytes, bytes.count % 2 == 0,
+            bytes[0] == UInt8(ascii: "c"), bytes[1] == UInt8(ascii: "1")
         else { throw APIError.badRequest("cursor is not one this server issued") }
-        return String(decoded.dropFirst(3))
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count / 2 - 1)
+        var i = 2
+        while i < bytes.count {
+            guard let high = hexValue(bytes[i]), let low = hexValue(bytes[i + 1]) else {
+                throw APIError.badRequest("cursor is not one this server issued")
+            }
+            out.append(high << 4 | low)
+            i += 2
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
+        default: nil
+        }
     }
 }
 

@@ -4,7 +4,8 @@ import Hummingbird
 /// Routes with a permission: the handler runs only for a token whose role grants it (401
 /// without a token, 403 otherwise), and gets the caller's `Identity`. Location-reading
 /// permissions mark the request for the audit log before the check, so denied attempts are
-/// audited too. Every `/v1` route is added through these.
+/// audited too; `ingest` routes are marked as telemetry (not audited). Every `/v1` route is
+/// added through these.
 extension RouterMethods where Context == APIRequestContext {
     @discardableResult
     public func on(
@@ -13,6 +14,7 @@ extension RouterMethods where Context == APIRequestContext {
     ) -> Self {
         on(path, method: method) { request, context in
             if permission.readsLocationData { context.auditNote.markLocationRead() }
+            if permission == .ingest { context.auditNote.markTelemetry() }
             let identity = try context.require(permission)
             return try await handler(request, context, identity)
         }

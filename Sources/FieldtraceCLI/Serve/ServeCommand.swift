@@ -2,8 +2,10 @@ import ArgumentParser
 import FieldtraceAPI
 import FieldtraceAnalytics
 import FieldtraceCore
+import FieldtraceDelivery
 import FieldtraceEngine
 import FieldtraceIngest
+import FieldtraceReports
 import FieldtraceStore
 import Foundation
 import Logging
@@ -101,7 +103,11 @@ struct ServeCommand: AsyncParsableCommand {
             })
         directory.observeChanges { tenant in engine.refreshProfiles(tenant: tenant) }
         engine.start()
-        let sink = AckLatencySink(engine)
+        // Every durable batch also files its devices' newest positions for dispatch and the
+        // live map (the API's `LiveFleet`).
+        let fleet = LiveFleet()
+        let filing = DeviceFiling(directory: directory, defaultTenant: c.tenant)
+        let sink = AckLatencySink(LiveFleetSink(engine, fleet: fleet, filing: { filing.filing(of: $0) }))
         let ingest = IngestServer(
             configuration: c.ingest, sink: sink, logger: Logger(label: "fieldtrace.ingest"))
         do {
@@ -133,16 +139,25 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(http)
             metricsPart = " metrics=\(c.metricsHost):\(http.port ?? port)"
         }
+        // Webhooks of every tenant are delivered whether or not the API listens.
+        let webhookTransport = HTTPClientTransport()
+        let deliverer = WebhookDeliverer(
+            store: WebhookStore(catalog: store.catalog), eventLog: eventLog, transport: webhookTransport,
+            groupMembers: GroupMembership.resolver(directory), logger: Logger(label: "fieldtrace.webhooks"))
+        services.append(deliverer)
         // After the engine and before ingest: on shutdown the API drains before the engine stops.
+        // The SSE fan-out comes after the API, so it stops first and ends the open streams.
         var api: APIServer?
         if let configuration = c.api {
+            let broadcaster = EventBroadcaster(eventLog: eventLog, logger: Logger(label: "fieldtrace.events"))
             let server = APIServer(
                 services: APIServices(
                     store: store, eventLog: eventLog, sink: sink, configuration: configuration, nowMs: WallClock.nowMs,
                     metricsText: { metrics.render() }, isHealthy: { engine.failure == nil },
-                    isReady: { engine.failure == nil }, logger: Logger(label: "fieldtrace.api"),
-                    directory: directory))
+                    isReady: { engine.failure == nil }, logger: Logger(label: "fieldtrace.api"), directory: directory,
+                    fleet: fleet, eventBroadcaster: broadcaster, webhooksChanged: { deliverer.subscriptionsChanged() }))
             services.append(contentsOf: server.services)
+            services.append(broadcaster)
             api = server
         }
         services.append(IngestService(server: ingest))
@@ -181,6 +196,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.error("serve stopped on an error", metadata: ["error": "\(error)"])
             failed = true
         }
+        try? await webhookTransport.shutdown()
         do {
             try store.close()
         } catch {

@@ -75,6 +75,7 @@ struct ServeConfiguration: Sendable {
         engine.segmentIdleMs = Int64(try l.int("engine.segment_idle_s", in: 1...86_400)) * 1000
         engine.segmentMaxAgeMs = Int64(try l.int("engine.segment_max_age_s", in: 1...86_400)) * 1000
         engine.offlineAfterMs = Int64(try l.int("engine.offline_after_s", in: 1...604_800)) * 1000
+        engine.markLateAfterMs = Int64(try l.int("engine.mark_late_after_ms", in: 1...31_536_000_000))
         ingest.limits.idleTimeout = .seconds(try l.int("ingest.idle_timeout_s", in: 1...86_400))
         ingest.limits.maxConnections = try l.int("ingest.max_connections", in: 1...10_000_000)
         ingest.limits.maxConnectionsPerIP = try l.int("ingest.max_connections_per_ip", in: 1...10_000_000)

@@ -112,6 +112,10 @@ enum ServeSettings {
             section: "engine", key: "segment_max_age_s", defaultValue: "300",
             help: "Buffered fixes older than this are sealed: bounds the WAL, so recovery replays at most ~5 minutes."),
         .init(
+            section: "engine", key: "mark_late_after_ms", defaultValue: "300000",
+            help: "A fix received this long after its fix time is flagged late, and so are its events: 5 minutes, "
+                + "past network delays and modest clock skew. A demo replaying a past day raises it."),
+        .init(
             section: "engine", key: "offline_after_s", defaultValue: "600",
             help: "A device silent this long is offline (device.offline event); trackers report every few seconds "
                 + "to minutes while powered."),

@@ -65,10 +65,18 @@ public final class AccessStore: Sendable {
         }
     }
 
-    /// Tokens of `tenant` with id > `afterID`, by id, at most `limit`.
-    public func tokens(tenant: String, afterID: String = "", limit: Int) throws -> [TokenRecord] {
+    /// Tokens of `tenant` (only those scoped to `group`, when given) with id > `afterID`, by
+    /// id, at most `limit`.
+    public func tokens(tenant: String, group: String? = nil, afterID: String = "", limit: Int) throws -> [TokenRecord] {
         try catalog.pool.read { db in
-            try Row.fetchAll(
+            if let group {
+                return try Row.fetchAll(
+                    db,
+                    sql: "SELECT * FROM tokens WHERE tenant = ? AND group_scope = ? AND id > ? ORDER BY id LIMIT ?",
+                    arguments: [tenant, group, afterID, limit]
+                ).map(Self.token)
+            }
+            return try Row.fetchAll(
                 db, sql: "SELECT * FROM tokens WHERE tenant = ? AND id > ? ORDER BY id LIMIT ?",
                 arguments: [tenant, afterID, limit]
             ).map(Self.token)

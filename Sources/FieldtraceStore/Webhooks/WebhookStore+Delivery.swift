@@ -27,7 +27,8 @@ extension WebhookStore {
             try insert(record, db: db)
             if let cursor {
                 try db.execute(
-                    sql: "UPDATE webhooks SET cursor = max(cursor, ?) WHERE id = ?", arguments: [cursor, record.webhook])
+                    sql: "UPDATE webhooks SET cursor = max(cursor, ?) WHERE id = ?",
+                    arguments: [cursor, record.webhook])
             }
         }
     }

@@ -32,7 +32,11 @@ public final class WebhookStore: Sendable {
     /// Most kinds in one filter (a filter is scanned per event).
     public static let maxKinds = 64
 
-    static func check(url: String, kinds: [String]) throws {
+    static func check(url: String, kinds: [String], group: String? = nil, cursor: Int64? = nil) throws {
+        if let group, group.isEmpty || group.utf8.count > 128 {
+            throw WebhookStoreError("group must be 1 to 128 bytes")
+        }
+        if let cursor, cursor < 0 { throw WebhookStoreError("cursor must be an event id (>= 0)") }
         guard !url.isEmpty, url.utf8.count <= maxURLBytes else {
             throw WebhookStoreError("url must be 1 to \(maxURLBytes) bytes")
         }
@@ -48,7 +52,7 @@ public final class WebhookStore: Sendable {
         tenant: String, url: String, secret: String, kinds: [String] = [], device: DeviceID? = nil,
         group: String? = nil, active: Bool = true, cursor: Int64, createdMs: Int64
     ) throws -> WebhookSubscription {
-        try Self.check(url: url, kinds: kinds)
+        try Self.check(url: url, kinds: kinds, group: group, cursor: cursor)
         guard !secret.isEmpty else { throw WebhookStoreError("secret must not be empty") }
         let id = try catalog.pool.write { db in
             try db.execute(
@@ -115,7 +119,8 @@ public final class WebhookStore: Sendable {
 
     /// Applies `update` to a tenant's subscription; nil when absent or another tenant's.
     public func update(id: Int64, tenant: String, _ update: Update) throws -> WebhookSubscription? {
-        try Self.check(url: update.url ?? "x", kinds: update.kinds ?? [])
+        try Self.check(
+            url: update.url ?? "x", kinds: update.kinds ?? [], group: update.group ?? nil, cursor: update.cursor)
         return try catalog.pool.write { db in
             guard
                 var s = try Row.fetchOne(
@@ -152,7 +157,8 @@ public final class WebhookStore: Sendable {
     public func delete(id: Int64, tenant: String) throws -> Bool {
         try catalog.pool.write { db in
             try db.execute(
-                sql: "DELETE FROM webhook_deliveries WHERE webhook = (SELECT id FROM webhooks WHERE id = ? AND tenant = ?)",
+                sql:
+                    "DELETE FROM webhook_deliveries WHERE webhook = (SELECT id FROM webhooks WHERE id = ? AND tenant = ?)",
                 arguments: [id, tenant])
             try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND tenant = ?", arguments: [id, tenant])
             return db.changesCount > 0

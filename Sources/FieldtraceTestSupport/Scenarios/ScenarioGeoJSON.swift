@@ -63,7 +63,7 @@ enum ScenarioGeoJSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func appendPosition(_ p: PlanePoint, _ plane: ScenarioPlane, _ out: inout [UInt8]) {
+    static func appendPosition(_ p: PlanePoint, _ plane: ScenarioPlane, _ out: inout [UInt8]) {
         let (lat, lon) = plane.e7(p)
         out.append(UInt8(ascii: "["))
         CoordinateE7.appendDecimal(lon, to: &out)
@@ -72,7 +72,7 @@ enum ScenarioGeoJSON {
         out.append(UInt8(ascii: "]"))
     }
 
-    private static func appendLine(_ points: [PlanePoint], _ plane: ScenarioPlane, _ out: inout [UInt8]) {
+    static func appendLine(_ points: [PlanePoint], _ plane: ScenarioPlane, _ out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
         for (i, p) in points.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }

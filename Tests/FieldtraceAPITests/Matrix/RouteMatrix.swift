@@ -45,6 +45,9 @@ enum MatrixTables {
     static let areas: [[MatrixRow]] = [
         accessRows,
         ingestRows,
+        reportRows,
+        eventRows,
+        webhookRows,
         directoryRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
@@ -54,6 +57,8 @@ enum CrossTenantTables {
     static var rows: [CrossTenantRow] { areas.flatMap { $0 } }
     static let areas: [[CrossTenantRow]] = [
         accessRows,
+        reportRows,
+        webhookRows,
         directoryRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]

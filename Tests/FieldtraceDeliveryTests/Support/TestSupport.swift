@@ -5,6 +5,7 @@ import FieldtraceStore
 import Foundation
 import Logging
 import Synchronization
+import Testing
 
 /// A fresh directory under the system temp folder, removed by `remove()`.
 struct TemporaryDirectory {
@@ -83,4 +84,13 @@ func eventually(seconds: Double = 30, _ condition: () throws -> Bool) async thro
         try await Task.sleep(for: .milliseconds(10))
     }
     return try condition()
+}
+
+/// Expects `condition` to hold within `seconds` (see `eventually`).
+func expectEventually(
+    _ comment: Comment? = nil, seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () throws -> Bool
+) async throws {
+    let held = try await eventually(seconds: seconds, condition)
+    #expect(held, comment, sourceLocation: sourceLocation)
 }

@@ -57,6 +57,14 @@ import Testing
         #expect(throws: WebhookStoreError.self) {
             try store.create(tenant: "a", url: "http://x", secret: "", cursor: 0, createdMs: 0)
         }
+        #expect(throws: WebhookStoreError.self) {
+            try store.create(tenant: "a", url: "http://x", secret: "s", group: "", cursor: 0, createdMs: 0)
+        }
+        #expect(throws: WebhookStoreError.self) {
+            try store.create(tenant: "a", url: "http://x", secret: "s", cursor: -1, createdMs: 0)
+        }
+        let w = try store.create(tenant: "a", url: "http://x", secret: "s", cursor: 0, createdMs: 0)
+        #expect(throws: WebhookStoreError.self) { try store.update(id: w.id, tenant: "a", .init(cursor: -5)) }
     }
 
     @Test func theCursorMovesOnlyForwardAndOnlyWithADelivery() throws {
@@ -82,7 +90,8 @@ import Testing
         let w = try store.create(tenant: "a", url: "http://x", secret: "s", cursor: 7, createdMs: 0)
         try store.markFailing(Self.record(w.id, attempt: 300), error: "HTTP 500", atMs: 99)
         let failing = try #require(try store.subscription(id: w.id))
-        #expect(failing.failing && failing.failingSinceMs == 99 && failing.lastError == "HTTP 500" && failing.cursor == 7)
+        #expect(
+            failing.failing && failing.failingSinceMs == 99 && failing.lastError == "HTTP 500" && failing.cursor == 7)
         #expect(try store.activeSubscriptions().isEmpty)
         #expect(try store.deliveries(webhook: w.id, tenant: "a")?.first?.outcome == .abandoned)
         let back = try store.update(id: w.id, tenant: "a", .init(reactivate: true))
@@ -101,7 +110,8 @@ import Testing
         #expect(try store.deliveries(webhook: w.id, tenant: "a")?.map(\.attempt) == [12, 11, 10, 9, 8])
         #expect(try store.deliveries(webhook: other.id, tenant: "a")?.count == 1, "other subscriptions untouched")
         let page = try #require(try store.deliveries(webhook: w.id, tenant: "a", limit: 2))
-        #expect(try store.deliveries(webhook: w.id, tenant: "a", before: page[1].id, limit: 2)?.map(\.attempt) == [10, 9])
+        #expect(
+            try store.deliveries(webhook: w.id, tenant: "a", before: page[1].id, limit: 2)?.map(\.attempt) == [10, 9])
         try store.delete(id: w.id, tenant: "a")
         #expect(try store.deliveries(webhook: w.id, tenant: "a") == nil)
     }

@@ -1,0 +1,118 @@
+import FieldtraceCore
+import FieldtraceStore
+import FieldtraceTestSupport
+import Foundation
+
+/// Writes the demo world (`DemoFleet`) into a data directory's directory tables, for one
+/// tenant: groups with shifts, the workers' devices, sites and depots as geofences, planned
+/// routes and their assignments. Also writes `demo/fences.geojson` and `demo/routes.geojson`
+/// beside the catalog for `serve --fences/--routes` (the same fences and routes as files, for a
+/// server that takes its analytics setup from files).
+///
+/// Idempotent: only what is missing is written. A row with a demo id that already exists is
+/// left as it is (an edited fence stays edited); a route keeps its assignment while that covers
+/// the days the demo may simulate (`assignmentPastDays` before today to `assignmentFutureDays`
+/// after), else a new one is added. A second run on the same day writes nothing.
+enum DemoSetup {
+    /// Days before today (local) a route assignment covers: the demo replays the latest weekday,
+    /// at most 3 days back (Friday seen on a Monday morning); 7 leaves room for late reports.
+    static let assignmentPastDays: Int64 = 7
+    /// Days after today an assignment covers, so a demo left running keeps its routes for a week.
+    static let assignmentFutureDays: Int64 = 7
+
+    struct Summary: Equatable {
+        /// Rows written per kind (`groups`, `devices`, `geofences`, `routes`, `assignments`).
+        var written: [String: Int] = [:]
+        /// Rows that were already there.
+        var kept = 0
+        var total: Int { written.values.reduce(0, +) }
+    }
+
+    struct SetupError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func run(data: String, tenant: String, seed: UInt64, nowMs: Int64) throws -> Summary {
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let catalog = try Catalog(path: data + "/catalog.sqlite")
+        let directory = Directory(catalog: catalog)
+        let fleet = DemoFleet(seed: seed)
+        var summary = Summary()
+        func note(_ kind: String, _ wrote: Bool) {
+            if wrote { summary.written[kind, default: 0] += 1 } else { summary.kept += 1 }
+        }
+
+        for group in fleet.groups {
+            let exists = try found { try directory.group(tenant: tenant, id: group.id) }
+            if !exists {
+                _ = try directory.createGroup(
+                    tenant: tenant,
+                    NewGroup(id: group.id, name: group.name, timeZone: group.timeZone, shifts: group.shiftsJSON))
+            }
+            note("groups", !exists)
+        }
+        for worker in fleet.workers {
+            let existing = try? directory.device(tenant: tenant, id: worker.deviceID)
+            let register = existing?.registeredMs == nil
+            if register {
+                do {
+                    _ = try directory.createDevice(
+                        tenant: tenant,
+                        NewDevice(id: worker.deviceID, name: worker.name, group: worker.group, kind: "vehicle"))
+                } catch let error as DirectoryError {
+                    throw SetupError(description: "device \(worker.deviceID): \(error)")
+                }
+            }
+            note("devices", register)
+        }
+        for site in fleet.sites {
+            let exists = try found { try directory.geofence(tenant: tenant, id: site.id) }
+            if !exists { _ = try directory.createGeofence(tenant: tenant, feature: Array(site.feature.utf8)) }
+            note("geofences", !exists)
+        }
+        let zone = try GroupTimeZone(parsing: DemoFleet.timeZone)
+        let today = zone.localDate(atUTCMs: nowMs)
+        for route in fleet.routes {
+            let exists = try found { try directory.route(tenant: tenant, id: route.id) }
+            if !exists { _ = try directory.createRoute(tenant: tenant, feature: Array(route.feature.utf8)) }
+            note("routes", !exists)
+            let device = fleet.workers[route.worker].deviceID
+            let covered = try directory.assignments(tenant: tenant, route: route.id, page: PageRequest(limit: 1000))
+                .items.contains { a in
+                    a.target == .device(DeviceID(device)!) && a.fromDate <= today.adding(days: -3)
+                        && a.toDate >= today.adding(days: 1)
+                }
+            if !covered {
+                _ = try directory.createAssignment(
+                    tenant: tenant, route: route.id,
+                    NewAssignment(
+                        device: device, fromDate: today.adding(days: -assignmentPastDays).description,
+                        toDate: today.adding(days: assignmentFutureDays).description))
+            }
+            note("assignments", !covered)
+        }
+
+        let files = data + "/demo"
+        try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
+        let routesFrom = zone.utcMs(of: today.adding(days: -assignmentPastDays))
+        let routesTo = zone.utcMs(of: today.adding(days: assignmentFutureDays + 1)) - 1
+        try writeIfChanged(files + "/fences.geojson", fleet.fencesGeoJSON)
+        try writeIfChanged(files + "/routes.geojson", fleet.routesGeoJSON(fromMs: routesFrom, toMs: routesTo))
+        return summary
+    }
+
+    /// Whether `body` finds its row: false on `.notFound`, other errors thrown.
+    static func found(_ body: () throws -> some Any) throws -> Bool {
+        do {
+            _ = try body()
+            return true
+        } catch DirectoryError.notFound {
+            return false
+        }
+    }
+
+    static func writeIfChanged(_ path: String, _ text: String) throws {
+        if let old = FileManager.default.contents(atPath: path), String(decoding: old, as: UTF8.self) == text { return }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
