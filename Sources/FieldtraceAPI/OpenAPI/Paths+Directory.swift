@@ -106,26 +106,29 @@ extension OpenAPIDocument {
         _ path: String, what: String, list: String, schema: String, body: String, content: (String) -> String,
         listParameters: String = "", writePermission: String = "directory.write", parameters: String = ""
     ) -> String {
-        """
-          \(path):
-        \(parameters)    get:
-              summary: The tenant's \(what)s, by id.
-              x-permission: directory.read
-              parameters:
-                - {$ref: "#/components/parameters/Limit"}
-                - {$ref: "#/components/parameters/Cursor"}
-        \(listParameters)      responses:
-                "200": {description: a page of \(what)s, content: \(list)}
-        \(readErrors)
-            post:
-              summary: Create a \(what).
-              x-permission: \(writePermission)
-              requestBody: {required: true, content: \(content(body))}
-              responses:
-                "201": {description: the new \(what), content: \(content(schema))}
-        \(createErrors)
+        // Under a parent resource (a route's assignments), the parent may be missing: 404.
+        let readErrors = parameters.isEmpty ? Self.readErrors : errors([400, 401, 403, 404, 429])
+        let createErrors = parameters.isEmpty ? Self.createErrors : errors([400, 401, 403, 404, 409, 413, 429])
+        return """
+              \(path):
+            \(parameters)    get:
+                  summary: The tenant's \(what)s, by id.
+                  x-permission: directory.read
+                  parameters:
+                    - {$ref: "#/components/parameters/Limit"}
+                    - {$ref: "#/components/parameters/Cursor"}
+            \(listParameters)      responses:
+                    "200": {description: a page of \(what)s, content: \(list)}
+            \(readErrors)
+                post:
+                  summary: Create a \(what).
+                  x-permission: \(writePermission)
+                  requestBody: {required: true, content: \(content(body))}
+                  responses:
+                    "201": {description: the new \(what), content: \(content(schema))}
+            \(createErrors)
 
-        """
+            """
     }
 
     static var directoryPaths: String {
