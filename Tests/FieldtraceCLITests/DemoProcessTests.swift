@@ -19,14 +19,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: data) }
         let setup = try DecodeProcessTests.run(["demo", "setup", "--data", data])
         #expect(setup.status == 0, "\(setup.stderr)")
-        #expect(setup.stdout.hasPrefix("demo tenant=demo admin_token="), "\(setup.stdout)")
+        #expect(setup.stdout.hasPrefix("demo tenant=demo admin_token=ft_"), "\(setup.stdout)")
+        let token = String(setup.stdout.split(separator: "=").last ?? "").trimmingCharacters(
+            in: .whitespacesAndNewlines)
 
         let server = try ServeProcessTests.Server.start(
-            data: data,
-            extra: [
-                "--fences", data + "/demo/fences.geojson", "--routes", data + "/demo/routes.geojson", "--set",
-                "analytics.tenant=demo", "--set", "engine.mark_late_after_ms=345600000",
-            ])
+            data: data, extra: ["--set", "analytics.tenant=demo", "--set", "engine.mark_late_after_ms=345600000"])
         defer { if server.process.isRunning { kill(server.process.processIdentifier, SIGKILL) } }
         // Yesterday's window, whole in the past whatever the time of day: 8 s at 600x is 06:30-07:50.
         let yesterday = DemoSetupTests.localDate(daysAgo: 1)
@@ -46,6 +44,11 @@ import Testing
         #expect(fleet.stdout.contains("demo fleet: simulated "), "progress lines: \(fleet.stdout)")
         #expect(!done.contains("refused") && !done.contains(" 0 fixes acked"), "\(fleet.stdout)")
         #expect(!done.contains(" 0 sent over UDP"), "\(fleet.stdout)")
+
+        // The admin token is the demo tenant's.
+        let api = try #require(server.ports["api"], "\(server.ports)")
+        let whoami = try #require(Self.get(port: api, path: "/v1/whoami", token: token))
+        #expect(whoami.hasPrefix("HTTP/1.1 200") && whoami.contains("\"demo\""), "\(whoami)")
 
         server.process.terminate()
         server.process.waitUntilExit()
@@ -73,5 +76,34 @@ import Testing
             #expect(times.count > 10 && times == times.sorted(), "\(worker.deviceID) (\(worker.wire))")
             #expect(times.last ?? .max <= Int64(Date().timeIntervalSince1970 * 1000), "never from the future")
         }
+    }
+
+    /// A GET with a bearer token; the whole response (the server closes: `Connection: close`).
+    static func get(port: Int, path: String, token: String) -> String? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { return nil }
+        let request = Array(
+            "GET \(path) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\nConnection: close\r\n\r\n"
+                .utf8)
+        guard write(fd, request, request.count) == request.count else { return nil }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n <= 0 { break }
+            response += buffer[0..<n]
+        }
+        return String(decoding: response, as: UTF8.self)
     }
 }

@@ -58,13 +58,19 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: data) }
         let now = ISO8601.parse("2026-11-29T11:00:00Z".utf8)!
         let first = try DemoSetup.run(data: data, tenant: "demo", seed: 1, nowMs: now)
-        #expect(first.written == ["groups": 3, "devices": 50, "geofences": 32, "routes": 3, "assignments": 3])
-        let fencesFile = try String(contentsOfFile: data + "/demo/fences.geojson", encoding: .utf8)
-        let routesFile = try String(contentsOfFile: data + "/demo/routes.geojson", encoding: .utf8)
+        #expect(
+            first.written == [
+                "groups": 3, "devices": 50, "geofences": 32, "routes": 3, "assignments": 3, "tokens": 1,
+            ])
+        #expect(first.adminToken.hasPrefix("ft_"))
         let second = try DemoSetup.run(data: data, tenant: "demo", seed: 1, nowMs: now + 3_600_000)
-        #expect(second.written.isEmpty && second.kept == 91)
-        #expect(try String(contentsOfFile: data + "/demo/fences.geojson", encoding: .utf8) == fencesFile)
-        #expect(try String(contentsOfFile: data + "/demo/routes.geojson", encoding: .utf8) == routesFile)
+        #expect(second.written.isEmpty && second.kept == 92)
+        #expect(second.adminToken == first.adminToken, "the same token while it is active")
+        let tokens = try AccessStore(catalog: try Catalog(path: data + "/catalog.sqlite")).tokens(
+            tenant: "demo", limit: 10)
+        #expect(tokens.count == 1 && tokens[0].role == "admin" && tokens[0].secretHash != first.adminToken)
+        let mode = try FileManager.default.attributesOfItem(atPath: data + "/demo/admin-token")[.posixPermissions]
+        #expect((mode as? NSNumber)?.intValue == 0o600)
 
         let directory = Directory(catalog: try Catalog(path: data + "/catalog.sqlite"))
         let groups = try directory.groups(tenant: "demo").items
@@ -83,6 +89,11 @@ import Testing
         // Ten days later the assignment no longer covers the week: one more is added, nothing else.
         let later = try DemoSetup.run(data: data, tenant: "demo", seed: 1, nowMs: now + 10 * 86_400_000)
         #expect(later.written == ["assignments": 3])
+        // A revoked token is replaced.
+        _ = try AccessStore(catalog: try Catalog(path: data + "/catalog.sqlite")).revokeToken(
+            id: tokens[0].id, tenant: "demo", atMs: now + 11 * 86_400_000)
+        let renewed = try DemoSetup.run(data: data, tenant: "demo", seed: 1, nowMs: now + 12 * 86_400_000)
+        #expect(renewed.written == ["tokens": 1] && renewed.adminToken != first.adminToken)
     }
 
     @Test func aDeviceOfAnotherTenantIsAClearError() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import FieldtraceAPI
 import FieldtraceCore
 import FieldtraceIngest
 import FieldtraceStore
@@ -31,9 +32,10 @@ struct DemoSetupCommand: ParsableCommand {
             Writes into the directory tables of DIR/catalog.sqlite, for the tenant: 3 groups (repair crew and \
             sales 08:00-17:00, home-care nurses 07:00-15:00, Monday to Friday, Europe/Paris), 50 devices (one per \
             worker, in their group; Teltonika, JT/T 808, GT06 and NMEA ids), 30 customer sites and 2 depots as \
-            geofences, 3 planned routes assigned to 3 workers for the week around today. Also writes \
-            DIR/demo/fences.geojson and DIR/demo/routes.geojson (for serve --fences/--routes). Only what is missing \
-            is written: a second run changes nothing. Prints `demo tenant=... admin_token=...`.
+            geofences, 3 planned routes assigned to 3 workers for the week around today; and an admin token of \
+            the tenant, whose secret is kept in DIR/demo/admin-token (mode 0600) and reused while the token is \
+            active. Only what is missing is written: a second run changes nothing. Prints \
+            `demo tenant=... admin_token=...`.
             """)
 
     @Option(help: "The data directory (created if missing).") var data: String
@@ -45,6 +47,9 @@ struct DemoSetupCommand: ParsableCommand {
         let summary: DemoSetup.Summary
         do {
             summary = try DemoSetup.run(data: data, tenant: tenant, seed: seed, nowMs: WallClock.nowMs())
+        } catch let error as APIError {
+            CLIOutput.standardError("fieldtrace demo setup: \(error.message)\n")
+            throw ExitCode(2)
         } catch let error as DirectoryError {
             CLIOutput.standardError("fieldtrace demo setup: \(error)\n")
             throw ExitCode(2)
@@ -56,11 +61,7 @@ struct DemoSetupCommand: ParsableCommand {
         CLIOutput.standardError(
             "demo setup: wrote \(summary.total) rows\(written.isEmpty ? "" : " (" + written.joined(separator: " ") + ")"),"
                 + " kept \(summary.kept)\n")
-        // TODO(api merge): create (or reuse) an admin token for the tenant with the Access store of
-        // Sources/FieldtraceStore/Access (helper api, `fieldtrace token create`) once it is in main,
-        // and print it here. Until then no token is printed: make one with
-        // `fieldtrace token create --data DIR --tenant demo --role admin`.
-        CLIOutput.writeAll(fd: 1, Array("demo tenant=\(tenant) admin_token=\n".utf8))
+        CLIOutput.writeAll(fd: 1, Array("demo tenant=\(tenant) admin_token=\(summary.adminToken)\n".utf8))
     }
 }
 

@@ -1,3 +1,4 @@
+import FieldtraceAPI
 import FieldtraceCore
 import FieldtraceStore
 import FieldtraceTestSupport
@@ -5,14 +6,14 @@ import Foundation
 
 /// Writes the demo world (`DemoFleet`) into a data directory's directory tables, for one
 /// tenant: groups with shifts, the workers' devices, sites and depots as geofences, planned
-/// routes and their assignments. Also writes `demo/fences.geojson` and `demo/routes.geojson`
-/// beside the catalog for `serve --fences/--routes` (the same fences and routes as files, for a
-/// server that takes its analytics setup from files).
+/// routes and their assignments; and an admin token of the tenant (the API's access store).
 ///
 /// Idempotent: only what is missing is written. A row with a demo id that already exists is
 /// left as it is (an edited fence stays edited); a route keeps its assignment while that covers
 /// the days the demo may simulate (`assignmentPastDays` before today to `assignmentFutureDays`
-/// after), else a new one is added. A second run on the same day writes nothing.
+/// after), else a new one is added. The admin token's secret is kept in `demo/admin-token`
+/// (mode 0600) beside the catalog, since the store keeps only its hash: it is reused while the
+/// token is active, else a new one is made. A second run on the same day writes nothing.
 enum DemoSetup {
     /// Days before today (local) a route assignment covers: the demo replays the latest weekday,
     /// at most 3 days back (Friday seen on a Monday morning); 7 leaves room for late reports.
@@ -25,6 +26,8 @@ enum DemoSetup {
         var written: [String: Int] = [:]
         /// Rows that were already there.
         var kept = 0
+        /// The tenant's admin token (its secret).
+        var adminToken = ""
         var total: Int { written.values.reduce(0, +) }
     }
 
@@ -92,12 +95,9 @@ enum DemoSetup {
             note("assignments", !covered)
         }
 
-        let files = data + "/demo"
-        try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
-        let routesFrom = zone.utcMs(of: today.adding(days: -assignmentPastDays))
-        let routesTo = zone.utcMs(of: today.adding(days: assignmentFutureDays + 1)) - 1
-        try writeIfChanged(files + "/fences.geojson", fleet.fencesGeoJSON)
-        try writeIfChanged(files + "/routes.geojson", fleet.routesGeoJSON(fromMs: routesFrom, toMs: routesTo))
+        let token = try adminToken(data: data, tenant: tenant, catalog: catalog, nowMs: nowMs)
+        note("tokens", token.created)
+        summary.adminToken = token.secret
         return summary
     }
 
@@ -111,8 +111,35 @@ enum DemoSetup {
         }
     }
 
-    static func writeIfChanged(_ path: String, _ text: String) throws {
-        if let old = FileManager.default.contents(atPath: path), String(decoding: old, as: UTF8.self) == text { return }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    /// The demo's admin token: the one whose secret `demo/admin-token` keeps, if the store still
+    /// has it active for the tenant, else a new one (secret written to the file, mode 0600).
+    static func adminToken(data: String, tenant: String, catalog: Catalog, nowMs: Int64) throws -> (
+        secret: String, created: Bool
+    ) {
+        let access = AccessStore(catalog: catalog)
+        let path = data + "/demo/admin-token"
+        if let bytes = FileManager.default.contents(atPath: path) {
+            let secret = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let hash = Secrets.sha256Hex(secret)
+            var after = ""
+            while true {
+                let page = try access.tokens(tenant: tenant, afterID: after, limit: 1000)
+                if page.contains(where: {
+                    $0.secretHash == hash && $0.role == Role.admin.rawValue && $0.isActive(atMs: nowMs)
+                }) {
+                    return (secret, false)
+                }
+                guard page.count == 1000, let last = page.last else { break }
+                after = last.id
+            }
+        }
+        let (_, secret) = try TokenIssuer.issue(
+            access: access, tenant: tenant, role: .admin, name: "demo admin (fieldtrace demo setup)", nowMs: nowMs)
+        try FileManager.default.createDirectory(atPath: data + "/demo", withIntermediateDirectories: true)
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else { throw SetupError(description: "cannot write \(path)") }
+        return (secret, true)
     }
 }
