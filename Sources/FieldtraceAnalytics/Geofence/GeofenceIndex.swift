@@ -1,13 +1,18 @@
 /// An immutable spatial index over all fences of a tenant: rebuilt (O(n)) when a fence changes,
 /// shared freely between threads afterwards.
 ///
-/// Structure: a hierarchy of hashed uniform grids over the fences' bounding boxes in 1e-7
-/// degree. The finest grid's cell is the median fence box; a fence goes into the finest level
-/// where its box covers at most `maxCellsPerFence` cells (each coarser level is 4x the cell
-/// size), into every cell it covers. Only occupied cells are stored (open addressing), so a
-/// tenant with fences in two cities costs no more than one with fences in one. A lookup hashes
-/// the point's cell on each populated level (usually one or two), checks the boxes stored with
-/// the cell's entries, then runs the exact test on the survivors. No allocation.
+/// Structure: a dense uniform cell grid (`GeofenceCellGrid`) over the fences of one area, its
+/// cell size chosen from the fences' density, where each cell lists only the fences that can
+/// contain its points: those containing the whole cell (counted without a test) and those
+/// crossing it, each with just the edges or segments that matter in that cell. Fences the cell
+/// grid does not take (large ones, ones crossing the antimeridian, or all of them when they are
+/// too sparse for one dense table) go to a hierarchy of hashed uniform grids over their bounding
+/// boxes (`GeofenceGrid`): its finest cell is the median fence box; a fence goes into the finest
+/// level where its box covers at most `maxCellsPerFence` cells (each coarser level is 4x the
+/// cell size), into every cell it covers, and only occupied cells are stored (open addressing).
+/// A lookup reads the point's cell in the cell grid, then hashes the point's cell on each
+/// populated level of the hashed grid (none when the cell grid holds every fence). Each fence
+/// is in exactly one of the two. No allocation.
 ///
 /// Fence `i` in every API is the position in `fences`; ids are in `fences[i].id`.
 public struct GeofenceIndex: Sendable {
@@ -15,15 +20,29 @@ public struct GeofenceIndex: Sendable {
     public let fences: [Geofence]
     let shapes: GeofenceShapes
     let grid: GeofenceGrid
+    let cells: GeofenceCellGrid
     private let positionByID: [String: Int]
 
-    /// Builds the index. `maxCellsPerFence` bounds the duplication of a fence over cells: 16
-    /// (4 x 4) keeps the index within a few entries per fence while a point's cell holds few
-    /// fences that do not actually cover it.
-    public init(fences: [Geofence], maxCellsPerFence: Int = 16) {
+    /// Builds the index.
+    /// - `maxCellsPerFence`: bounds the duplication of a fence over the hashed grid's cells
+    ///   (fences the cell grid does not hold): 16 (4 x 4) keeps that grid within a few entries
+    ///   per fence while a point's cell holds few fences that do not actually cover it.
+    /// - `cellsPerFence`: the cell grid's size, cells per fence over the fences' extent
+    ///   (default 16: for 20,000 fences covering a 40 km square once, 70 m cells; a point's
+    ///   cell then holds about one fence, most of them settled without a test, in about 7 MB).
+    /// - `maxCellGridCellsPerFence`: a fence covering more cells of the cell grid than this
+    ///   goes to the hashed grid (default 1,024: a fence 32 cells wide, about 2 km at the
+    ///   default density, costs at most 4 KB of entries).
+    public init(
+        fences: [Geofence], maxCellsPerFence: Int = 16, cellsPerFence: Int = 16, maxCellGridCellsPerFence: Int = 4_096
+    ) {
         self.fences = fences
         self.shapes = GeofenceShapes(fences)
-        self.grid = GeofenceGrid(parts: shapes.parts, maxCellsPerFence: max(1, maxCellsPerFence))
+        let cells = GeofenceCellGrid.build(
+            shapes: shapes, cellsPerFence: max(1, cellsPerFence), maxCellsPerFence: max(1, maxCellGridCellsPerFence))
+        self.cells = cells
+        let rest = shapes.parts.enumerated().map { cells.holds[$0.offset] ? [] : $0.element }
+        self.grid = GeofenceGrid(parts: rest, maxCellsPerFence: max(1, maxCellsPerFence))
         var byID: [String: Int] = [:]
         for (i, fence) in fences.enumerated() where byID[fence.id] == nil { byID[fence.id] = i }
         self.positionByID = byID
@@ -47,9 +66,11 @@ public struct GeofenceIndex: Sendable {
         return shapes.contains(i, latitudeE7: latitudeE7, longitudeE7: longitudeE7)
     }
 
-    /// Calls `body` with every fence whose bounding box contains the point (a superset of the
-    /// fences containing it; each at most once). No allocation.
+    /// Calls `body` with every fence that may contain the point: a superset of the fences
+    /// containing it (those the cell grid settles as missing the point's cell are left out),
+    /// each at most once. No allocation.
     public func forEachCandidate(latitudeE7: Int32, longitudeE7: Int32, _ body: (Int) -> Void) {
+        cells.forEachEntry(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { i, _, _ in body(i) }
         grid.forEachPart(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { i, _ in
             body(i)
             return true
@@ -60,6 +81,7 @@ public struct GeofenceIndex: Sendable {
     /// within a grid level). No allocation.
     public func forEachContaining(latitudeE7: Int32, longitudeE7: Int32, _ body: (Int) -> Void) {
         let shapes = shapes
+        cells.forEachContaining(shapes, latitudeE7: latitudeE7, longitudeE7: longitudeE7, body)
         grid.forEachPart(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { i, segment in
             guard shapes.contains(i, segment: segment, latitudeE7: latitudeE7, longitudeE7: longitudeE7) else {
                 return false
@@ -75,6 +97,7 @@ public struct GeofenceIndex: Sendable {
     public func containing(latitudeE7: Int32, longitudeE7: Int32, into result: inout [Int32]) -> Int {
         result.removeAll(keepingCapacity: true)
         let shapes = shapes
+        cells.forEachContaining(shapes, latitudeE7: latitudeE7, longitudeE7: longitudeE7, { result.append(Int32($0)) })
         grid.forEachPart(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { i, segment in
             guard shapes.contains(i, segment: segment, latitudeE7: latitudeE7, longitudeE7: longitudeE7) else {
                 return false
@@ -89,6 +112,7 @@ public struct GeofenceIndex: Sendable {
     public func countContaining(latitudeE7: Int32, longitudeE7: Int32) -> Int {
         var n = 0
         let shapes = shapes
+        cells.forEachContaining(shapes, latitudeE7: latitudeE7, longitudeE7: longitudeE7, { _ in n += 1 })
         grid.forEachPart(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { i, segment in
             guard shapes.contains(i, segment: segment, latitudeE7: latitudeE7, longitudeE7: longitudeE7) else {
                 return false

@@ -351,16 +351,8 @@ extension GeofenceShapes {
             return x * x + y * y <= radius * radius
         case .polygon:
             let (fx, fy) = (Float(x), Float(y))
-            let cx = ((fx - r.pointee.rasterMinX) * r.pointee.rasterScale).rounded(.down)
-            let cy = ((fy - r.pointee.rasterMinY) * r.pointee.rasterScale).rounded(.down)
-            let side = Float(Self.rasterSide)
-            guard cx >= 0, cx < side, cy >= 0, cy < side else { return false }
-            let bit = 2 * (Int(cy) * Self.rasterSide + Int(cx))
-            let state = (bit < 64 ? r.pointee.raster.0 >> UInt64(bit) : r.pointee.raster.1 >> UInt64(bit - 64)) & 3
+            let state = Self.polygonShortcut(r, fx, fy)
             if state != 2 { return state == 1 }
-            let d2 = fx * fx + fy * fy
-            if d2 > r.pointee.outerRadiusSquared { return false }
-            if d2 < r.pointee.innerRadiusSquared { return true }
             return crossingParity(r, fx, fy)
         case .corridor:
             let limit = r.pointee.radiusM * r.pointee.radiusM
@@ -403,17 +395,39 @@ extension GeofenceShapes {
         }
     }
 
+    /// A polygon's answer without its vertices where the record decides it: 0 outside, 1 inside
+    /// (raster cell off the boundary, or the inner / outer circle), 2 undecided (the crossing
+    /// parity decides). The cell grid runs the same shortcuts before its per-cell edge list.
+    @inline(__always)
+    static func polygonShortcut(_ r: UnsafeMutablePointer<Record>, _ fx: Float, _ fy: Float) -> UInt64 {
+        let cx = ((fx - r.pointee.rasterMinX) * r.pointee.rasterScale).rounded(.down)
+        let cy = ((fy - r.pointee.rasterMinY) * r.pointee.rasterScale).rounded(.down)
+        let side = Float(Self.rasterSide)
+        guard cx >= 0, cx < side, cy >= 0, cy < side else { return 0 }
+        let bit = 2 * (Int(cy) * Self.rasterSide + Int(cx))
+        let state = (bit < 64 ? r.pointee.raster.0 >> UInt64(bit) : r.pointee.raster.1 >> UInt64(bit - 64)) & 3
+        if state != 2 { return state }
+        let d2 = fx * fx + fy * fy
+        if d2 > r.pointee.outerRadiusSquared { return 0 }
+        if d2 < r.pointee.innerRadiusSquared { return 1 }
+        return 2
+    }
+
+    /// Whether the edge (x0, y0)-(x1, y1) crosses the ray from (x, y) towards +x (half-open in
+    /// y): one term of the crossing parity, shared by every caller so all compute it alike.
+    @inline(__always)
+    static func crosses(_ x: Float, _ y: Float, _ x0: Float, _ y0: Float, _ x1: Float, _ y1: Float) -> Bool {
+        // NaN separators never get here with a finite crossing: the compares are false.
+        (y0 > y) != (y1 > y) && x < x0 + (y - y0) * (x1 - x0) / (y1 - y0)
+    }
+
     @inline(__always)
     func crossingParity(_ r: UnsafeMutablePointer<Record>, _ x: Float, _ y: Float) -> Bool {
         var inside = false
         var v = vertices + 2 * Int(r.pointee.vertexStart)
         let end = vertices + 2 * Int(r.pointee.vertexEnd) - 2
         while v < end {
-            let (x0, y0, x1, y1) = (v[0], v[1], v[2], v[3])
-            if (y0 > y) != (y1 > y) {
-                // NaN separators never get here with a finite crossing: the compare below is false.
-                if x < x0 + (y - y0) * (x1 - x0) / (y1 - y0) { inside.toggle() }
-            }
+            if Self.crosses(x, y, v[0], v[1], v[2], v[3]) { inside.toggle() }
             v += 2
         }
         return inside
