@@ -13,7 +13,7 @@ struct Fieldtrace: AsyncParsableCommand {
         subcommands: [
             DecodeCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, StatsCommand.self,
             SimulateCommand.self, ServeCommand.self, AnalyzeCommand.self, EvalCommand.self, SmoothCommand.self,
-            SimplifyCommand.self, KernelsCommand.self,
+            SimplifyCommand.self, KernelsCommand.self, EngineBenchCommand.self,
         ]
     )
 

@@ -20,6 +20,8 @@ public struct DeviceAnalytics: Sendable {
     var trips: TripBuilder
     var deviations: [RouteDeviationDetector]
     var overspeed: OverspeedDetector?
+    /// `setup.configuration.useKalman`, read once.
+    let useKalman: Bool
     /// Fixes seen, rejected by the sanity filter, and gated out by the Kalman filter.
     public private(set) var counts = Counts()
 
@@ -33,6 +35,7 @@ public struct DeviceAnalytics: Sendable {
         self.device = device
         self.setup = setup
         let configuration = setup.configuration
+        useKalman = configuration.useKalman
         sanity = SanityFilter(configuration: configuration.sanity)
         kalman = KalmanTracker(configuration: configuration.kalman)
         geofences = setup.monitorTemplate
@@ -51,6 +54,7 @@ public struct DeviceAnalytics: Sendable {
     /// Feeds one fix of this device; appends the events it concludes to `events`.
     public mutating func process(_ fix: Fix, into events: inout [AnalyticsEvent]) {
         precondition(fix.device == device, "a fix of \(fix.device) fed to the analytics of \(device)")
+        trips.forgetEnded()
         counts.fixes += 1
         let verdict = sanity.process(fix)
         guard verdict.isAccepted else {
@@ -58,7 +62,7 @@ public struct DeviceAnalytics: Sendable {
             return
         }
         var cleaned = verdict.fix
-        if setup.configuration.useKalman {
+        if useKalman {
             let estimate = kalman.process(cleaned)
             if estimate.isRejected {
                 counts.kalmanRejected += 1
@@ -75,6 +79,7 @@ public struct DeviceAnalytics: Sendable {
     /// The end of the input (the device went offline, a replay ended): closes open stops,
     /// trips, deviations and overspeed stretches and appends their events.
     public mutating func finish(into events: inout [AnalyticsEvent]) {
+        trips.forgetEnded()
         if var monitor = geofences {
             events += monitor.finish()
             geofences = monitor
@@ -87,7 +92,8 @@ public struct DeviceAnalytics: Sendable {
     /// The fences the device is inside now (ids, in fence order).
     public var insideFences: [String] { geofences?.insideFences(of: device) ?? [] }
 
-    /// Stops and trips that have ended so far (oldest first); the detector keeps them until drained.
+    /// Stops and trips that the last `process` or `finish` ended (oldest first). Older ones are
+    /// forgotten (their events carry them): a device analysed for months keeps no growing list.
     public var stops: [Stop] { trips.stops }
     public var endedTrips: [Trip] { trips.trips }
 }
