@@ -4,6 +4,7 @@ import FieldtraceCore
 import FieldtraceEngine
 import FieldtraceStore
 import FieldtraceTestSupport
+import FieldtraceWire
 import Foundation
 import Synchronization
 
@@ -34,6 +35,9 @@ struct EngineBenchCommand: AsyncParsableCommand {
         case null
         /// `DeviceAnalytics` alone, one per device.
         case analytics
+        /// Per-connection decoder memory: `--devices` decoders of each protocol, fresh and after
+        /// one location frame (JT/T 808, GT06, NMEA).
+        case decoders
     }
 
     @Option(help: "engine, null (engine with a do-nothing analyzer) or analytics (DeviceAnalytics alone).")
@@ -73,6 +77,8 @@ struct EngineBenchCommand: AsyncParsableCommand {
         let before = MemoryStats.now()
         let cpu0 = MemoryStats.cpuSeconds()
         switch mode {
+        case .decoders:
+            measureDecoders(fix: fix(device: 0, round: 0))
         case .analytics:
             var analyzers = ids.map { DeviceAnalytics(device: $0, setup: AnalyticsSetup()) }
             var events: [AnalyticsEvent] = []
@@ -162,6 +168,42 @@ struct EngineBenchCommand: AsyncParsableCommand {
         try store.close()
     }
 
+    private func measureDecoders(fix: Fix) {
+        var location = JT808Encoder(phone: "013912345678")
+        let jt808 = location.frame(messageID: 0x0200, body: JT808Encoder.locationBody(fix))
+        let gt06 = GT06Encoder.login(imei: "359710041234567") + GT06Encoder.location(fix, serial: 2)
+        let nmea = NMEAEncoder.stream([fix])
+        func measure<D: WireDecoder>(_: D.Type, _ frame: [UInt8]?) {
+            let before = MemoryStats.now()
+            var decoders = (0..<devices).map { _ in D(configuration: WireConfiguration()) }
+            let fresh = MemoryStats.now()
+            if let frame {
+                var output = WireOutput()
+                frame.withUnsafeBytes { bytes in
+                    for i in decoders.indices {
+                        decoders[i].consume(bytes, receivedMs: fix.timeMs + 1000, into: &output)
+                        output.clearBatch()
+                    }
+                }
+            }
+            let used = MemoryStats.now()
+            let n = Double(devices)
+            print(
+                String(
+                    format: "decoder %@: inline_bytes=%d heap_bytes_fresh=%.0f heap_bytes_after_frame=%@",
+                    "\(D.wireProtocol)", MemoryLayout<D>.size, Double(fresh.heapBytes - before.heapBytes) / n,
+                    frame == nil ? "-" : String(format: "%.0f", Double(used.heapBytes - before.heapBytes) / n)))
+            withExtendedLifetime(decoders) {}
+        }
+        measure(JT808Decoder.self, jt808)
+        measure(GT06Decoder.self, gt06)
+        measure(NMEADecoder.self, nmea)
+        measure(NMEADatagramDecoder.self, nil)
+        measure(TeltonikaTCPDecoder.self, nil)
+        measure(TeltonikaUDPDecoder.self, nil)
+        measure(OsmAndDecoder.self, nil)
+    }
+
     private func report(before: MemoryStats, cpu0: Double, extra: String) {
         let now = MemoryStats.now()
         print(
@@ -240,6 +282,8 @@ struct MemoryStats {
     /// pointer (x86-64 System V), so it is called as a function taking that pointer.
     static func mallinfo2() -> MallInfo2 {
         var info = MallInfo2()
+        // Valgrind replaces malloc: its mallinfo2 is not glibc's (set this to skip it).
+        guard getenv("FIELDTRACE_BENCH_NO_MALLINFO") == nil else { return info }
         #if arch(x86_64)
             typealias Function = @convention(c) (UnsafeMutableRawPointer) -> Void
             if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallinfo2") {
