@@ -96,11 +96,22 @@ public struct AnalysisRun<Analyzer: DeviceAnalyzer>: Sendable {
 
 /// A copy of a device's analysis after the fix at `validAtMs`: with an open session, or with
 /// none (`analyzer == nil`: the session ended there, or the state before a session's first fix).
+///
+/// The copy is held out of line (an array of at most one): a base (no analyzer) takes 16 bytes
+/// in its ladder, not an analyzer's inline size (about 2 KB for `DeviceAnalytics`).
 struct AnalysisSnapshot<Analyzer: DeviceAnalyzer>: Sendable {
     /// Fix time of the last fix the state has seen; `Int64.min` for the state before any fix.
     var validAtMs: Int64
-    var analyzer: Analyzer?
+    private var copy: [Analyzer]
+
+    var analyzer: Analyzer? { copy.first }
+    var hasAnalyzer: Bool { !copy.isEmpty }
+
+    init(validAtMs: Int64, analyzer: Analyzer?) {
+        self.validAtMs = validAtMs
+        copy = analyzer.map { [$0] } ?? []
+    }
 
     /// Events emitted after this snapshot have a greater step.
-    var step: Int64 { validAtMs == .min ? .min : 2 * validAtMs + (analyzer == nil ? 1 : 0) }
+    var step: Int64 { validAtMs == .min ? .min : 2 * validAtMs + (hasAnalyzer ? 0 : 1) }
 }

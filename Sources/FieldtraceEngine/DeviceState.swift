@@ -1,7 +1,8 @@
 import FieldtraceCore
 
 /// Everything a shard keeps for one device. Memory: the analyzer plus up to
-/// `maxSnapshots` copies of it, at most `reorderMaxFixes` held fixes, and a few scalars.
+/// `maxSnapshots` copies of it (none until the device sent late data, by default), at most
+/// `reorderMaxFixes` held fixes, and a few scalars.
 struct DeviceState<Analyzer: DeviceAnalyzer>: Sendable {
     let tenant: String
     /// The analysis, with `run.lastMs` the newest fix time it has processed.
@@ -17,6 +18,9 @@ struct DeviceState<Analyzer: DeviceAnalyzer>: Sendable {
     /// Late fixes waiting for their re-analysis: their fix-time range and count, and the engine
     /// time of the last one. The fixes themselves are in the store.
     var late: PendingLate?
+    /// The device sent late data since it was loaded: its snapshot ladder keeps analyzer copies
+    /// (`EngineConfiguration.snapshotsOnlyAfterLateData`).
+    var sentLate = false
     /// Engine time of the last fix.
     var lastSeenMs: Int64
     var online: Bool
@@ -60,6 +64,7 @@ struct DeviceState<Analyzer: DeviceAnalyzer>: Sendable {
     }
 
     mutating func noteLate(_ timeMs: Int64, nowMs: Int64) {
+        sentLate = true
         if var pending = late {
             pending.minMs = min(pending.minMs, timeMs)
             pending.maxMs = max(pending.maxMs, timeMs)
@@ -70,4 +75,11 @@ struct DeviceState<Analyzer: DeviceAnalyzer>: Sendable {
             late = PendingLate(minMs: timeMs, maxMs: timeMs, count: 1, lastMs: nowMs)
         }
     }
+}
+
+/// A device's state in its own box (see `Shard.devices`); only the shard's thread touches it.
+final class DeviceSlot<Analyzer: DeviceAnalyzer> {
+    var state: DeviceState<Analyzer>
+
+    init(_ state: DeviceState<Analyzer>) { self.state = state }
 }

@@ -41,7 +41,7 @@ extension Shard {
         var recomputed: [EmittedEvent] = []
         for fix in fixes where fix.timeMs > run.lastMs && isAnalysable(fix, nowMs: nowMs) {
             run.feed(fix, into: &recomputed)
-            state.ladder.note(run, configuration: configuration)
+            state.ladder.note(run, configuration: configuration, copies: keepsCopies(state))
         }
         // A session ended by silence stays ended if nothing arrived after it.
         if state.finishedBySilence && upper == previousLastMs {

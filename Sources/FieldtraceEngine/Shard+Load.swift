@@ -70,7 +70,7 @@ extension Shard {
         var rebuilt: [EmittedEvent] = []
         for fix in stored[begin...] {
             run.feed(fix, into: &rebuilt)
-            ladder.note(run, configuration: configuration)
+            ladder.note(run, configuration: configuration, copies: keepsCopies(state))
         }
         let lastSeenMs = min(nowMs, stored[stored.count - 1].receivedMs ?? nowMs)
         // A device silent for a session gap had its session ended before the restart, or would have.

@@ -34,7 +34,10 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
     private(set) var worker: WorkerThread<ShardMessage>!
 
     // Owned by the worker thread.
-    var devices: [DeviceID: DeviceState<Analyzer>] = [:]
+    /// Loaded devices. A state lives in its own box: the dictionary holds a reference, so a
+    /// batch updates the state in place (no move of its kilobytes in and out of the table), and
+    /// the table's free buckets cost 8 bytes, not a state's size.
+    var devices: [DeviceID: DeviceSlot<Analyzer>] = [:]
     /// Events emitted since the last write to the log (written at the end of each batch of
     /// messages, in one transaction).
     var pendingEvents: [NewEvent] = []
@@ -62,6 +65,9 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
         }
     }
 
+    /// Specialised for the production analyzer: the engine is generic, and unspecialised code
+    /// reaches the analyzer through value witnesses (a copy of its whole state to read one field).
+    @_specialize(where Analyzer == DeviceAnalytics)
     private func handle(_ messages: [ShardMessage]) {
         for message in messages {
             switch message {
@@ -70,7 +76,7 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
             case .load(let list, let now):
                 guarded {
                     for (device, through) in list where devices[device] == nil {
-                        devices[device] = try load(device, through: through, excluding: [], nowMs: now)
+                        devices[device] = DeviceSlot(try load(device, through: through, excluding: [], nowMs: now))
                     }
                 }
             case .drain(let now, let continuation):
@@ -132,9 +138,17 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
     private func admit(_ fixes: [Fix], device: DeviceID, nowMs: Int64) throws {
         // Normally loaded by the message the first batch queued; after an eviction raced with a
         // batch, everything stored but these fixes is history.
-        var state =
-            try devices.removeValue(forKey: device) ?? load(device, through: .max, excluding: fixes, nowMs: nowMs)
-        defer { devices[device] = state }
+        let slot: DeviceSlot<Analyzer>
+        if let loaded = devices[device] {
+            slot = loaded
+        } else {
+            slot = DeviceSlot(try load(device, through: .max, excluding: fixes, nowMs: nowMs))
+            devices[device] = slot
+        }
+        try admit(fixes, device: device, state: &slot.state, nowMs: nowMs)
+    }
+
+    private func admit(_ fixes: [Fix], device: DeviceID, state: inout DeviceState<Analyzer>, nowMs: Int64) throws {
         if !state.online {
             state.online = true
             emitConnectivity(.deviceOnline, device: device, timeMs: fixes[0].timeMs, state: state, nowMs: nowMs)
@@ -176,8 +190,13 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
             state.finishedBySilence = false
             counters.fixesAnalysed.add(1, ordering: .relaxed)
             emit(scratch, state: state, nowMs: nowMs)
-            state.ladder.note(state.run, configuration: configuration)
+            state.ladder.note(state.run, configuration: configuration, copies: keepsCopies(state))
         }
+    }
+
+    /// Whether the device's snapshot ladder keeps analyzer copies (not only free bases).
+    func keepsCopies(_ state: DeviceState<Analyzer>) -> Bool {
+        state.sentLate || !configuration.snapshotsOnlyAfterLateData
     }
 
     /// Queues analysis events for the log (those not emitted before a rebuild).
@@ -208,13 +227,14 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
         var index = devices.startIndex
         while index != devices.endIndex {
             let device = devices.keys[index]
-            if try tick(&devices.values[index], device: device, nowMs: nowMs) { evicted.append(device) }
-            if devices.values[index].online { online += 1 }
-            held += devices.values[index].held.count
+            let slot = devices.values[index]
+            if try tick(&slot.state, device: device, nowMs: nowMs) { evicted.append(device) }
+            if slot.state.online { online += 1 }
+            held += slot.state.held.count
             devices.formIndex(after: &index)
         }
         for device in evicted {
-            let state = devices.removeValue(forKey: device)!
+            let state = devices.removeValue(forKey: device)!.state
             forget(device)
             if state.run.step > state.progressStep { pendingProgress[device] = state.run.step }
             if state.online { online -= 1 }
@@ -266,9 +286,9 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
     }
 
     private func refresh(tenant: String?, nowMs: Int64) throws {
-        let chosen = devices.filter { tenant == nil || $0.value.tenant == tenant }.map(\.key)
+        let chosen = devices.filter { tenant == nil || $0.value.state.tenant == tenant }.map(\.key)
         for device in chosen {
-            var state = devices.removeValue(forKey: device)!
+            var state = devices.removeValue(forKey: device)!.state
             try settle(&state, device: device, nowMs: nowMs)
             pendingProgress[device] = max(state.run.step, state.progressStep)
             refreshed.insert(device)
@@ -280,12 +300,13 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
         var index = devices.startIndex
         while index != devices.endIndex {
             let device = devices.keys[index]
-            try settle(&devices.values[index], device: device, nowMs: nowMs)
-            let step = devices.values[index].run.step
-            if step > devices.values[index].progressStep {
+            let slot = devices.values[index]
+            try settle(&slot.state, device: device, nowMs: nowMs)
+            let step = slot.state.run.step
+            if step > slot.state.progressStep {
                 pendingProgress[device] = step
-                devices.values[index].progressStep = step
-                devices.values[index].progressWrittenMs = nowMs
+                slot.state.progressStep = step
+                slot.state.progressWrittenMs = nowMs
             }
             devices.formIndex(after: &index)
         }

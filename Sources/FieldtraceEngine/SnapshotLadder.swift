@@ -49,7 +49,7 @@ struct SnapshotLadder<Analyzer: DeviceAnalyzer>: Sendable {
         }
         while true {
             // The oldest entry is never thinned (it is the base for the oldest late data).
-            let carrying = snapshots.indices.filter { $0 > 0 && snapshots[$0].analyzer != nil }
+            let carrying = snapshots.indices.filter { $0 > 0 && snapshots[$0].hasAnalyzer }
             guard carrying.count > max(0, maximum) else { return }
             var candidates = carrying[...]
             if maximum >= 1 { candidates = candidates.dropLast() }
@@ -73,15 +73,17 @@ struct SnapshotLadder<Analyzer: DeviceAnalyzer>: Sendable {
 
 extension SnapshotLadder {
     /// Records what `run` offers after processing a fix: a base if the fix started a session,
-    /// and a snapshot if `snapshotIntervalMs` of fix time passed since the newest entry.
-    mutating func note(_ run: AnalysisRun<Analyzer>, configuration c: EngineConfiguration) {
+    /// and, with `copies`, a snapshot if `snapshotIntervalMs` of fix time passed since the newest
+    /// entry.
+    mutating func note(_ run: AnalysisRun<Analyzer>, configuration c: EngineConfiguration, copies: Bool) {
         let fixMs = run.lastMs
         if run.startedSession {
             append(
                 AnalysisSnapshot(validAtMs: fixMs - 1, analyzer: nil), newestMs: fixMs, windowMs: c.lateWindowMs,
                 maximum: c.maxSnapshots)
         }
-        if c.maxSnapshots > 0 && (newestValidAtMs == .min || fixMs - newestValidAtMs >= c.snapshotIntervalMs) {
+        if copies && c.maxSnapshots > 0 && (newestValidAtMs == .min || fixMs - newestValidAtMs >= c.snapshotIntervalMs)
+        {
             append(
                 AnalysisSnapshot(validAtMs: fixMs, analyzer: run.analyzer), newestMs: fixMs,
                 windowMs: c.lateWindowMs, maximum: c.maxSnapshots)

@@ -22,7 +22,7 @@ struct SpeedEstimator: Sendable {
     let windowMs: Int64
     let resetGapMs: Int64
     private var frame = PlaneFrame()
-    private var recent = TimeRing<Point>(minimumCapacity: 32)
+    private var recent = TimeRing<Point>()
     private var windowed: (Double, Double, Double) = (0, 0, 0)
     private var windowedCount = 0
     private var lastReportedMps: Double?

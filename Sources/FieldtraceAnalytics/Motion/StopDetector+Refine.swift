@@ -64,7 +64,7 @@ extension StopDetector {
         (current.confirmedLatitudeE7, current.confirmedLongitudeE7) = frame.coordinate(
             east: centre.east, north: centre.north)
         for s in samples[max(first, samples.count - Stay.tailCapacity)...] { current.tail.append(s) }
-        samples.removeAll(keepingCapacity: true)
+        samples.removeAll(keepingCapacity: samples.capacity <= Stay.keptCapacity)
         events.append(
             AnalyticsEvent(
                 kind: .stopStart, device: device, timeMs: current.arrivalMs, confirmedAtMs: confirmedAtMs,

@@ -23,10 +23,15 @@ struct StaySample: Sendable {
 /// Memory: the candidate keeps every admitted fix (to find the arrival once confirmed) up to
 /// `candidateSampleCap`, then every second one, and so on; a confirmed stop keeps only its
 /// last `tailCapacity` fixes (to find the departure). Buffers keep their capacity when the
-/// stay is reset, so a detector in steady state does not allocate.
+/// stay is reset, up to `keptCapacity` samples, so a detector in steady state does not allocate;
+/// larger ones (a long stop's tail, a long candidate) are released, so a device that once
+/// stayed for hours does not hold 32 KiB per buffer ever after.
 struct Stay: Sendable {
     static let candidateSampleCap = 4096
     static let tailCapacity = 1024
+    /// Samples a buffer keeps room for across a reset: 256 holds a 1 Hz candidate up to its
+    /// confirmation (120 s) with room to spare, at 8 KiB.
+    static let keptCapacity = 256
 
     var isActive = false
     var isConfirmed = false
@@ -53,7 +58,7 @@ struct Stay: Sendable {
     var nextCheckMs: Int64 = 0
     var samples: [StaySample] = []
     var stride = 1
-    var tail = TimeRing<StaySample>(minimumCapacity: 64)
+    var tail = TimeRing<StaySample>()
 
     var centreEast: Double { sumEast / Double(count) }
     var centreNorth: Double { sumNorth / Double(count) }
@@ -77,10 +82,14 @@ struct Stay: Sendable {
         admitted = 1
         longStayEmitted = false
         nextCheckMs = timeMs + minDurationMs
-        samples.removeAll(keepingCapacity: true)
+        samples.removeAll(keepingCapacity: samples.capacity <= Self.keptCapacity)
         samples.append(StaySample(timeMs: timeMs, east: east, north: north, sequence: 0))
         stride = 1
-        if !tail.isEmpty { tail.removeAll() }
+        if tail.capacity > Self.keptCapacity {
+            tail = TimeRing()
+        } else if !tail.isEmpty {
+            tail.removeAll()
+        }
     }
 
     mutating func deactivate() {

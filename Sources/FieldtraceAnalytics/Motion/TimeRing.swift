@@ -1,43 +1,46 @@
 /// A first-in first-out buffer addressed by absolute position (the count of elements ever
 /// appended before it), so a position stays valid while older elements are dropped.
 ///
-/// Storage is a circular array (a power of two long, indexed by mask) that doubles when full
-/// and never shrinks: after warm-up,
-/// `append` and `removeFirst` do not allocate. All operations are O(1) (append amortised).
-struct TimeRing<Element>: Sendable where Element: Sendable {
-    private var storage: [Element?] = []
+/// Storage is a circular array (a power of two long, indexed by mask), empty until the first
+/// `append` (then 4 slots), doubling when full and never shrinking: a ring sized by what it held,
+/// not by a guess (a 0.1 Hz device's trip buffer holds 128 points, a 1 Hz one's 1,024), which is
+/// what one loaded device costs at 100,000 devices. After warm-up `append` and `removeFirst` do
+/// not allocate. All operations are O(1) (append amortised).
+///
+/// Elements are plain values (`BitwiseCopyable`): a removed element stays in its slot until it is
+/// overwritten, which costs nothing since it holds no reference, and lets slots be unwrapped
+/// (no `Optional` tag: a 32-byte element takes 32 bytes, not 40).
+struct TimeRing<Element>: Sendable where Element: Sendable & BitwiseCopyable {
+    private var storage: [Element] = []
     private var head = 0  // storage slot of `startIndex`
     /// Absolute position of the oldest element.
     private(set) var startIndex = 0
     /// Absolute position one past the newest element.
     private(set) var endIndex = 0
 
-    init(minimumCapacity: Int = 64) {
-        var capacity = 4
-        while capacity < minimumCapacity { capacity *= 2 }
-        storage = Array(repeating: nil, count: capacity)
-    }
+    init() {}
 
     @inline(__always) private func slot(_ index: Int) -> Int { (head + index - startIndex) & (storage.count - 1) }
 
     var count: Int { endIndex - startIndex }
     var isEmpty: Bool { endIndex == startIndex }
+    /// Slots allocated (for memory accounting).
+    var capacity: Int { storage.count }
 
     mutating func append(_ element: Element) {
-        if count == storage.count { grow() }
+        if count == storage.count { grow(filling: element) }
         storage[(head + count) & (storage.count - 1)] = element
         endIndex += 1
     }
 
     mutating func removeFirst() {
         precondition(!isEmpty)
-        storage[head] = nil
         head = (head + 1) & (storage.count - 1)
         startIndex += 1
     }
 
+    /// Empties the ring, keeping its storage; positions start again at 0.
     mutating func removeAll() {
-        while !isEmpty { removeFirst() }
         startIndex = 0
         endIndex = 0
         head = 0
@@ -47,7 +50,7 @@ struct TimeRing<Element>: Sendable where Element: Sendable {
     subscript(index: Int) -> Element {
         get {
             precondition(index >= startIndex && index < endIndex, "TimeRing index out of range")
-            return storage[slot(index)]!
+            return storage[slot(index)]
         }
         set {
             precondition(index >= startIndex && index < endIndex, "TimeRing index out of range")
@@ -70,8 +73,9 @@ struct TimeRing<Element>: Sendable where Element: Sendable {
         return low > startIndex ? low - 1 : nil
     }
 
-    private mutating func grow() {
-        var bigger: [Element?] = Array(repeating: nil, count: storage.count * 2)
+    /// Doubles the storage (4 slots at first); free slots hold copies of `element`.
+    private mutating func grow(filling element: Element) {
+        var bigger = [Element](repeating: element, count: max(4, storage.count * 2))
         for i in 0..<count { bigger[i] = storage[(head + i) & (storage.count - 1)] }
         storage = bigger
         head = 0

@@ -56,7 +56,7 @@ public struct TripBuilder: Sendable {
     /// The stop detector run on the same fixes (its `stops` are the ended stops).
     public private(set) var stopDetector: StopDetector
 
-    var points = TimeRing<Point>(minimumCapacity: 1024)
+    var points = TimeRing<Point>()
     var speed: SpeedEstimator
     var frame = PlaneFrame()
     var openTrip: OpenTrip?
@@ -121,6 +121,13 @@ public struct TripBuilder: Sendable {
         var events: [AnalyticsEvent] = []
         finish(into: &events)
         return events
+    }
+
+    /// Forgets the ended trips and stops (their events carry them), releasing their storage:
+    /// a caller that runs for months (`DeviceAnalytics` in the engine) calls it before each fix.
+    mutating func forgetEnded() {
+        if !trips.isEmpty { trips = [] }
+        if !stopDetector.stops.isEmpty { stopDetector.stops = [] }
     }
 
     /// Returns the ended trips and forgets them.

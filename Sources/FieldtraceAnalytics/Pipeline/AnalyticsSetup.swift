@@ -20,26 +20,45 @@ public struct AnalyticsConfiguration: Sendable {
 
 /// What all devices of a tenant are analysed against: configuration, fences (with their spatial
 /// index, built once) and planned routes. Immutable; rebuild it when fences or routes change.
+///
+/// Every device's analytics (and every snapshot of it) holds a copy: the contents live in one
+/// shared, immutable object, so a copy is one reference (8 bytes), not the whole configuration
+/// (about 700 bytes), which counts at 100,000 devices with snapshots.
 public struct AnalyticsSetup: Sendable {
-    public let configuration: AnalyticsConfiguration
-    public let fences: [Geofence]
-    public let routes: [PlannedRoute]
+    private final class Storage: Sendable {
+        let configuration: AnalyticsConfiguration
+        let fences: [Geofence]
+        let routes: [PlannedRoute]
+        let monitorTemplate: GeofenceMonitor?
+        let routeGeometries: [RouteGeometry]
+        let fenceSpeedLimits: Bool
+
+        init(configuration: AnalyticsConfiguration, fences: [Geofence], routes: [PlannedRoute]) {
+            self.configuration = configuration
+            self.fences = fences
+            self.routes = routes
+            monitorTemplate =
+                fences.isEmpty
+                ? nil : GeofenceMonitor(index: GeofenceIndex(fences: fences), configuration: configuration.geofences)
+            routeGeometries = routes.map { RouteGeometry(route: $0) }
+            fenceSpeedLimits = fences.contains { $0.speedLimitKmh != nil }
+        }
+    }
+
+    private let storage: Storage
+
+    public var configuration: AnalyticsConfiguration { storage.configuration }
+    public var fences: [Geofence] { storage.fences }
+    public var routes: [PlannedRoute] { storage.routes }
     /// A monitor over all fences with no device state: each device copies it (the index and the
     /// per-fence rules are shared, copy-on-write).
-    let monitorTemplate: GeofenceMonitor?
-    let routeGeometries: [RouteGeometry]
+    var monitorTemplate: GeofenceMonitor? { storage.monitorTemplate }
+    var routeGeometries: [RouteGeometry] { storage.routeGeometries }
     /// Whether any fence carries a speed limit.
-    let fenceSpeedLimits: Bool
+    var fenceSpeedLimits: Bool { storage.fenceSpeedLimits }
 
     public init(configuration: AnalyticsConfiguration = .init(), fences: [Geofence] = [], routes: [PlannedRoute] = []) {
-        self.configuration = configuration
-        self.fences = fences
-        self.routes = routes
-        monitorTemplate =
-            fences.isEmpty
-            ? nil : GeofenceMonitor(index: GeofenceIndex(fences: fences), configuration: configuration.geofences)
-        routeGeometries = routes.map { RouteGeometry(route: $0) }
-        fenceSpeedLimits = fences.contains { $0.speedLimitKmh != nil }
+        storage = Storage(configuration: configuration, fences: fences, routes: routes)
     }
 
     /// The speed limit at a fix, m/s: the lowest of the fences containing it with a limit, else

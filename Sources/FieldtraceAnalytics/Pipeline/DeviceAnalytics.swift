@@ -16,10 +16,15 @@ public struct DeviceAnalytics: Sendable {
     public let setup: AnalyticsSetup
     var sanity: SanityFilter
     var kalman: KalmanTracker
-    var geofences: GeofenceMonitor?
+    // The optional detectors are arrays of at most one: 8 bytes inline whether present or not
+    // (an inline `Optional` takes the detector's whole size, about 500 bytes for the two, in every
+    // analyzer and every engine snapshot of it), still a value (copy-on-write).
+    var geofences: [GeofenceMonitor]
     var trips: TripBuilder
     var deviations: [RouteDeviationDetector]
-    var overspeed: OverspeedDetector?
+    var overspeed: [OverspeedDetector] = []
+    /// `setup.configuration.useKalman`, read once.
+    let useKalman: Bool
     /// Fixes seen, rejected by the sanity filter, and gated out by the Kalman filter.
     public private(set) var counts = Counts()
 
@@ -33,24 +38,28 @@ public struct DeviceAnalytics: Sendable {
         self.device = device
         self.setup = setup
         let configuration = setup.configuration
+        useKalman = configuration.useKalman
         sanity = SanityFilter(configuration: configuration.sanity)
         kalman = KalmanTracker(configuration: configuration.kalman)
-        geofences = setup.monitorTemplate
+        geofences = setup.monitorTemplate.map { [$0] } ?? []
         trips = TripBuilder(device: device, configuration: configuration.trips)
         deviations = setup.routes.indices.filter { setup.routes[$0].device == device }.map {
             RouteDeviationDetector(
                 route: setup.routes[$0], geometry: setup.routeGeometries[$0], configuration: configuration.deviation)
         }
         if configuration.speedLimitKmh != nil || setup.fenceSpeedLimits {
-            overspeed = OverspeedDetector(
-                device: device, limit: .lookup { [setup] fix in setup.speedLimitMps(at: fix) },
-                configuration: configuration.overspeed)
+            overspeed = [
+                OverspeedDetector(
+                    device: device, limit: .lookup { [setup] fix in setup.speedLimitMps(at: fix) },
+                    configuration: configuration.overspeed)
+            ]
         }
     }
 
     /// Feeds one fix of this device; appends the events it concludes to `events`.
     public mutating func process(_ fix: Fix, into events: inout [AnalyticsEvent]) {
         precondition(fix.device == device, "a fix of \(fix.device) fed to the analytics of \(device)")
+        trips.forgetEnded()
         counts.fixes += 1
         let verdict = sanity.process(fix)
         guard verdict.isAccepted else {
@@ -58,7 +67,7 @@ public struct DeviceAnalytics: Sendable {
             return
         }
         var cleaned = verdict.fix
-        if setup.configuration.useKalman {
+        if useKalman {
             let estimate = kalman.process(cleaned)
             if estimate.isRejected {
                 counts.kalmanRejected += 1
@@ -66,28 +75,27 @@ public struct DeviceAnalytics: Sendable {
             }
             cleaned = estimate.applied(to: cleaned)
         }
-        geofences?.process(cleaned, into: &events)
+        for i in geofences.indices { geofences[i].process(cleaned, into: &events) }
         trips.process(cleaned, into: &events)
         for i in deviations.indices { deviations[i].process(cleaned, into: &events) }
-        overspeed?.process(cleaned, into: &events)
+        for i in overspeed.indices { overspeed[i].process(cleaned, into: &events) }
     }
 
     /// The end of the input (the device went offline, a replay ended): closes open stops,
     /// trips, deviations and overspeed stretches and appends their events.
     public mutating func finish(into events: inout [AnalyticsEvent]) {
-        if var monitor = geofences {
-            events += monitor.finish()
-            geofences = monitor
-        }
+        trips.forgetEnded()
+        for i in geofences.indices { events += geofences[i].finish() }
         trips.finish(into: &events)
         for i in deviations.indices { deviations[i].finish(into: &events) }
-        overspeed?.finish(into: &events)
+        for i in overspeed.indices { overspeed[i].finish(into: &events) }
     }
 
     /// The fences the device is inside now (ids, in fence order).
-    public var insideFences: [String] { geofences?.insideFences(of: device) ?? [] }
+    public var insideFences: [String] { geofences.first?.insideFences(of: device) ?? [] }
 
-    /// Stops and trips that have ended so far (oldest first); the detector keeps them until drained.
+    /// Stops and trips that the last `process` or `finish` ended (oldest first). Older ones are
+    /// forgotten (their events carry them): a device analysed for months keeps no growing list.
     public var stops: [Stop] { trips.stops }
     public var endedTrips: [Trip] { trips.trips }
 }

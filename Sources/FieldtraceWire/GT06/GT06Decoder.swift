@@ -14,7 +14,8 @@ import FieldtraceCore
 /// Buffering: when a call ends inside a frame, only that frame's bytes are kept, and only after
 /// its declared length passed the `gt06FrameMaxBytes` cap; later calls append just the bytes
 /// the frame still needs, so the buffer never holds more than one capped frame and is
-/// compacted in place, never regrown. Whole frames in a call are decoded straight from the
+/// compacted in place. It is sized to the frames seen (grown when a longer one is split), not
+/// to the cap up front: at 100,000 connections the cap would cost 200 MB. Whole frames in a call are decoded straight from the
 /// caller's bytes without copying.
 public struct GT06Decoder: WireDecoder {
     public static let wireProtocol = WireProtocol.gt06
@@ -44,7 +45,10 @@ public struct GT06Decoder: WireDecoder {
             if pending.isEmpty {
                 let (used, needs) = process(rest, receivedMs: receivedMs, into: &output)
                 if used < rest.count {
-                    if pending.capacity < maxFrameBytes { pending.reserveCapacity(maxFrameBytes) }
+                    // Room for this frame only (not the cap): 100,000 connections each holding a
+                    // 2 KiB buffer after one split frame would be 200 MB.
+                    let frameBytes = min(maxFrameBytes, rest.count - used + max(needs, 0))
+                    if pending.capacity < frameBytes { pending.reserveCapacity(frameBytes) }
                     pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[used...]))
                     pendingNeeds = needs
                 }

@@ -1,5 +1,7 @@
 /// Builds the platform's JT/T 808 frames (replies), checked and escaped, in one buffer allocated
-/// once and reused: no allocation per reply.
+/// by the first reply that needs it and reused: no allocation per reply. The general reply
+/// (0x8001, nearly every reply) is built in a 32-byte template instead, so most connections never
+/// allocate the buffer.
 ///
 /// A reply answers in the edition of the message it answers: a 2019 header (bit 14, the
 /// terminal's protocol version byte, its 10-byte phone number) to a 2019 terminal, a 2013 header
@@ -8,17 +10,18 @@
 struct JT808FrameWriter {
     /// The platform serial the next frame gets.
     private(set) var serial: UInt16 = 0
-    /// `[0, plainCapacity)`: header, body and check un-escaped; after it, the escaped frame.
-    private var storage: [UInt8]
+    /// Header, body and check un-escaped, then the escaped frame (`storageBytes`); empty until
+    /// the first frame `write` builds, then as large as the largest one.
+    private var storage: [UInt8] = []
 
     /// The longest un-escaped frame: a 2019 header, a 1023-byte body and the check byte.
     static let plainCapacity = 17 + 0x03FF + 1
-    /// Where the escaped frame starts in `storage`.
-    static let wireOffset = plainCapacity
 
-    init() {
-        storage = [UInt8](repeating: 0, count: Self.plainCapacity + 2 * Self.plainCapacity + 2)
-    }
+    init() {}
+
+    /// Bytes `storage` needs for a frame of `plainCount` un-escaped bytes before the check byte:
+    /// those and the check, then the escaped frame (every byte may double) between two `0x7E`.
+    static func storageBytes(plainCount: Int) -> Int { (plainCount + 1) + 2 * (plainCount + 1) + 2 }
 
     /// The fast path for `0x8001`: `0x7E` and the reply header up to the serial (id, attributes,
     /// version, phone number) for the last terminal answered, with its XOR, in `template`. The
@@ -85,6 +88,9 @@ struct JT808FrameWriter {
         self.serial &+= 1
         let headerBytes = Self.headerBytes(for: header)
         let attributes = UInt16(bodyCount) | (header.is2019 ? 0x4000 : 0)
+        let plainCount = headerBytes + bodyCount
+        let needed = Self.storageBytes(plainCount: plainCount)
+        if storage.count < needed { storage.append(contentsOf: repeatElement(0, count: needed - storage.count)) }
         storage.withUnsafeMutableBytes { p in
             guard let base = p.baseAddress else { return }
             base.storeBytes(of: messageID.bigEndian, toByteOffset: 0, as: UInt16.self)
@@ -102,18 +108,18 @@ struct JT808FrameWriter {
             o += header.phone.byteCount
             base.storeBytes(of: serial.bigEndian, toByteOffset: o, as: UInt16.self)
             body(base + headerBytes)
-            let end = Self.escape(p, plainCount: headerBytes + bodyCount)
-            let frame = UnsafeRawBufferPointer(rebasing: p[Self.wireOffset..<end])
+            let end = Self.escape(p, plainCount: plainCount)
+            let frame = UnsafeRawBufferPointer(rebasing: p[(plainCount + 1)..<end])
             output.appendReply(frame.assumingMemoryBound(to: UInt8.self))  // typed: appended by one copy
         }
     }
 
-    /// Adds the check byte after `plainCount` bytes and writes the escaped, delimited frame at
-    /// `wireOffset`; returns where it ends. Checks and copies eight bytes at a time: a reply
+    /// Adds the check byte after `plainCount` bytes and writes the escaped, delimited frame right
+    /// after it (at `plainCount + 1`); returns where it ends. Checks and copies eight bytes at a time: a reply
     /// with no `0x7D` or `0x7E` in it (most) is one copy.
     private static func escape(_ p: UnsafeMutableRawBufferPointer, plainCount: Int) -> Int {
-        guard let base = p.baseAddress, plainCount + 1 <= wireOffset, p.count >= wireOffset + 2 * plainCount + 4
-        else { return wireOffset }
+        let wireOffset = plainCount + 1
+        guard let base = p.baseAddress, p.count >= storageBytes(plainCount: plainCount) else { return wireOffset }
         var check: UInt8 = 0
         var wide: UInt64 = 0
         var special = false

@@ -11,8 +11,11 @@ struct JT808Frame: Equatable {
 ///
 /// A frame is `0x7E`, then header, body and check escaped (`0x7E` sent as `0x7D 0x02`, `0x7D` as
 /// `0x7D 0x01`), then `0x7E`. Each byte is un-escaped once, as it arrives, into one buffer
-/// allocated at the cap and reused for every frame, with a running XOR: a frame split over any
-/// number of reads costs what a whole one does. O(n) in the bytes; no allocation after `init`.
+/// reused for every frame, with a running XOR: a frame split over any number of reads costs what
+/// a whole one does. O(n) in the bytes. The buffer starts empty and grows (doubling, from 256
+/// bytes, never beyond the cap) only when a read could fill it: a connection of location reports
+/// (about 100 bytes a frame) holds 256 bytes, not the 4 KiB cap, which matters at 100,000
+/// connections; after warm-up nothing is allocated.
 ///
 /// Resynchronisation: after a good frame, bytes before the next `0x7E` are garbage
 /// (`bytesBetweenFrames`). After a bad frame (bad check, bad escape, too short, too long) the
@@ -51,9 +54,22 @@ struct JT808Framer {
     /// The shortest frame worth parsing, un-escaped: a 2013 header and the check byte.
     static let minimumFrameBytes = JT808Header.minimumBytes + 1
 
+    /// The buffer's first size, bytes: holds any location report (0x0200) with its usual extras.
+    static let initialBufferBytes = 256
+
     init(maxFrameBytes: Int) {
         self.maxFrameBytes = max(maxFrameBytes, Self.minimumFrameBytes + 2)
-        buffer = [UInt8](repeating: 0, count: self.maxFrameBytes)
+        buffer = []
+    }
+
+    /// Grows the buffer to hold what `available` more escaped bytes can un-escape to (at most the
+    /// cap): un-escaping never lengthens, so the scan cannot write beyond it.
+    private mutating func reserve(available: Int) {
+        let needed = min(maxFrameBytes, count + available)
+        guard buffer.count < needed else { return }
+        var size = max(Self.initialBufferBytes, buffer.count)
+        while size < needed { size *= 2 }
+        buffer.append(contentsOf: repeatElement(0, count: min(size, maxFrameBytes) - buffer.count))
     }
 
     /// Reads from `bytes[offset...]` (the stream offset of `bytes[0]` is `streamOffset`) until a
@@ -143,6 +159,7 @@ struct JT808Framer {
         _ bytes: UnsafeRawBufferPointer, offset: inout Int, streamOffset: Int
     ) throws(JT808Error) -> JT808Frame? {
         let limit = maxFrameBytes
+        reserve(available: bytes.count - offset)
         let start = Scan(i: offset, n: count, raw: rawBytes, check: check, escaped: state == .escape)
         let result = buffer.withUnsafeMutableBufferPointer { out in
             Self.unescape(bytes, into: out, limit: limit, start)
@@ -194,12 +211,14 @@ struct JT808Framer {
 
     /// The hot loop: un-escapes from `bytes[start.i...]` into `out[start.n...]` with a running
     /// XOR, until the closing `0x7E`, an error or the end of `bytes`. Every write stays below
-    /// `limit` (the buffer's size): the escaped byte count `raw` always exceeds `n`.
+    /// `limit` (the escaped byte count `raw` always exceeds `n`) and below `start.n` plus the
+    /// bytes left (un-escaping never lengthens); the buffer holds the smaller (`reserve`).
     private static func unescape(
         _ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>, limit: Int, _ start: Scan
     ) -> Scan {
         var s = start
-        guard let src = bytes.baseAddress, let base = out.baseAddress, out.count >= limit else { return s }
+        guard let src = bytes.baseAddress, let base = out.baseAddress, out.count >= min(limit, s.n + bytes.count - s.i)
+        else { return s }
         let dst = UnsafeMutableRawPointer(base)
         let end = bytes.count
         var i = s.i

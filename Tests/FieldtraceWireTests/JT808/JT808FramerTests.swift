@@ -142,9 +142,9 @@ import Testing
         #expect(Self.run([[]]).isEmpty)
     }
 
-    @Test func bufferIsNeverRegrown() {
+    @Test func bufferStartsEmptyAndNeverExceedsTheCap() {
         var framer = JT808Framer(maxFrameBytes: 128)
-        let before = framer.buffer.count
+        #expect(framer.buffer.isEmpty, "nothing allocated per connection before its first frame")
         let stream = [0x7E] + [UInt8](repeating: 0x41, count: 10_000) + [0x7E]
         var errors: [JT808Error] = []
         stream.withUnsafeBytes { raw in
@@ -158,6 +158,32 @@ import Testing
             }
         }
         #expect(errors == [.frameTooLong(limitBytes: 128)])
-        #expect(framer.buffer.count == before)
+        #expect(framer.buffer.count == 128)
+    }
+
+    /// A connection of location-sized frames holds a small buffer, not the 4 KiB cap, whether
+    /// the frames come whole or a byte at a time.
+    @Test func bufferGrowsOnlyToTheFramesSeen() {
+        // 100 bytes of 0x41 XOR to 0: a frame with a good check byte.
+        let frame = [0x7E] + [UInt8](repeating: 0x41, count: 100) + [0x7E]
+        for split in [frame.count, 1] {
+            var framer = JT808Framer(maxFrameBytes: 4096)
+            var frames: [JT808Frame] = []
+            for _ in 0..<3 {
+                for start in stride(from: 0, to: frame.count, by: split) {
+                    let piece = Array(frame[start..<min(frame.count, start + split)])
+                    piece.withUnsafeBytes { raw in
+                        var offset = 0
+                        while offset < raw.count {
+                            if let found = try? framer.next(raw, offset: &offset, streamOffset: 0) {
+                                frames.append(found)
+                            }
+                        }
+                    }
+                }
+            }
+            #expect(frames.map(\.byteCount) == [100, 100, 100])
+            #expect(framer.buffer.count == JT808Framer.initialBufferBytes)
+        }
     }
 }
