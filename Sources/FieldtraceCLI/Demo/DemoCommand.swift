@@ -133,10 +133,11 @@ struct DemoFleetCommand: AsyncParsableCommand {
             workers: workers, seed: seed, durationSeconds: durationS, progressSeconds: progressS)
         run.resumeAfterMs = resume
         let print: @Sendable (String) -> Void = { CLIOutput.writeAll(fd: 1, Array(($0 + "\n").utf8)) }
-        let catchUpS = Double(min(clock.dayEndMs, clock.realStartMs) - clock.dayStartMs) / 1000 / max(1, speed - 1)
+        let catchUpS = Double(max(0, min(clock.dayEndMs, clock.realStartMs) - clock.startMs)) / 1000 / max(1, speed - 1)
+        let from = DemoClock.localClock(clock.startMs, zone: zone)
         print(
-            "demo fleet: \(workers) workers, day \(clock.date) 06:30-18:00 \(DemoFleet.timeZone) at \(Self.speedText(speed))x "
-                + "(live in \(Int(catchUpS.rounded())) s), target \(targetHost)")
+            "demo fleet: \(workers) workers, day \(clock.date) \(from)-18:00 \(DemoFleet.timeZone) at "
+                + "\(Self.speedText(speed))x (live in \(Int(catchUpS.rounded())) s), target \(targetHost)")
         // SIGINT/SIGTERM: print the totals and exit 0 (nothing of the fleet needs draining: every
         // acked fix is the server's, an unacked one is simply not sent).
         let signals: [Int32] = [SIGINT, SIGTERM]
