@@ -30,6 +30,14 @@ public final class EncodedEventBatch: Sendable {
     public let lastID: Int64
     /// Events per tenant, so the broadcaster skips a subscriber whose tenant has none in O(1).
     public let tenantCounts: [String: Int]
+    /// For a batch of several tenants: each tenant's entries and frames, built once here, so a
+    /// subscriber that wants all of its tenant's events neither filters nor copies.
+    let tenantSlices: [String: TenantSlice]
+
+    struct TenantSlice: Sendable {
+        let indices: [Int]
+        let sse: ByteBuffer
+    }
 
     /// Encodes `events` (ascending ids, all `> floor`).
     public init(_ events: [LoggedEvent], floor: Int64) {
@@ -47,6 +55,18 @@ public final class EncodedEventBatch: Sendable {
                     frame: start..<bytes.count, json: json))
             counts[event.tenant, default: 0] += 1
         }
+        var slices: [String: TenantSlice] = [:]
+        if counts.count > 1 {
+            var parts: [String: (indices: [Int], bytes: [UInt8])] = [:]
+            for (i, entry) in entries.enumerated() {
+                parts[entry.tenant, default: ([], [])].indices.append(i)
+                parts[entry.tenant]!.bytes.append(contentsOf: bytes[entry.frame])
+            }
+            for (tenant, part) in parts {
+                slices[tenant] = TenantSlice(indices: part.indices, sse: ByteBuffer(bytes: part.bytes))
+            }
+        }
+        self.tenantSlices = slices
         self.entries = entries
         self.sse = ByteBuffer(bytes: bytes)
         self.floor = floor
@@ -56,9 +76,16 @@ public final class EncodedEventBatch: Sendable {
 
     /// The events that pass `filter` with `id > after`, as a chunk; nil when none does.
     public func chunk(matching filter: EventFilter, after: Int64) -> EventChunk? {
+        if filter.isTenantOnly {
+            guard tenantCounts[filter.tenant] != nil else { return nil }
+            if let slice = tenantSlices[filter.tenant], entries[slice.indices[0]].id > after {
+                return EventChunk(batch: self, indices: .tenant(slice))
+            }
+        }
         guard let first = entries.firstIndex(where: { $0.id > after }) else { return nil }
-        let fast = filter.isTenantOnly && tenantCounts.count == 1 && tenantCounts[filter.tenant] != nil
-        if fast { return EventChunk(batch: self, indices: .range(first..<entries.count)) }
+        if filter.isTenantOnly && tenantCounts.count == 1 {
+            return EventChunk(batch: self, indices: .range(first..<entries.count))
+        }
         var picked: [Int] = []
         for i in first..<entries.count {
             let e = entries[i]
@@ -75,6 +102,8 @@ public struct EventChunk: Sendable {
     enum Indices: Sendable {
         case range(Range<Int>)
         case list([Int])
+        /// All of one tenant's events of the batch, with their frames prebuilt.
+        case tenant(EncodedEventBatch.TenantSlice)
     }
 
     let batch: EncodedEventBatch
@@ -85,6 +114,7 @@ public struct EventChunk: Sendable {
         switch indices {
         case .range(let r): Array(batch.entries[r])
         case .list(let l): l.map { batch.entries[$0] }
+        case .tenant(let t): t.indices.map { batch.entries[$0] }
         }
     }
 
@@ -95,6 +125,8 @@ public struct EventChunk: Sendable {
         case .range(let r):
             EventChunk(batch: batch, indices: .range(r.lowerBound..<min(r.upperBound, r.lowerBound + n)))
         case .list(let l): EventChunk(batch: batch, indices: .list(Array(l.prefix(n))))
+        case .tenant(let t):
+            n >= t.indices.count ? self : EventChunk(batch: batch, indices: .list(Array(t.indices.prefix(n))))
         }
     }
 
@@ -103,6 +135,7 @@ public struct EventChunk: Sendable {
         switch indices {
         case .range(let r): for i in r { body(batch.entries[i]) }
         case .list(let l): for i in l { body(batch.entries[i]) }
+        case .tenant(let t): for i in t.indices { body(batch.entries[i]) }
         }
     }
 
@@ -110,6 +143,7 @@ public struct EventChunk: Sendable {
         switch indices {
         case .range(let r): r.count
         case .list(let l): l.count
+        case .tenant(let t): t.indices.count
         }
     }
 
@@ -118,6 +152,7 @@ public struct EventChunk: Sendable {
         switch indices {
         case .range(let r): batch.entries[r.upperBound - 1].id
         case .list(let l): batch.entries[l[l.count - 1]].id
+        case .tenant(let t): batch.entries[t.indices[t.indices.count - 1]].id
         }
     }
 
@@ -126,6 +161,7 @@ public struct EventChunk: Sendable {
         switch indices {
         case .range(let r): batch.entries[r.lowerBound].id
         case .list(let l): batch.entries[l[0]].id
+        case .tenant(let t): batch.entries[t.indices[0]].id
         }
     }
 
@@ -148,6 +184,8 @@ public struct EventChunk: Sendable {
                 out.writeBuffer(&slice)
             }
             return out
+        case .tenant(let t):
+            return t.sse
         }
     }
 

@@ -30,7 +30,7 @@ import Testing
         let yesterday = DemoSetupTests.localDate(daysAgo: 1)
         var arguments = [
             "demo", "fleet", "--target-host", "127.0.0.1", "--speed", "600", "--workers", "5", "--duration-s", "8",
-            "--progress-s", "2", "--day", yesterday,
+            "--progress-s", "2", "--day", yesterday, "--data", data,
         ]
         for (option, key) in [
             ("--teltonika-port", "teltonika-tcp"), ("--jt808-port", "jt808-tcp"), ("--gt06-port", "gt06-tcp"),
@@ -71,11 +71,45 @@ import Testing
 
         // Every protocol's worker has a stored track, in time order.
         let fleetWorld = DemoFleet(seed: 1)
+        var before: [String: [Int64]] = [:]
         for worker in fleetWorld.workers.prefix(5) {
             let times = try ServeProcessTests.storedTimes(data: data, device: worker.deviceID)
             #expect(times.count > 10 && times == times.sorted(), "\(worker.deviceID) (\(worker.wire))")
             #expect(times.last ?? .max <= Int64(Date().timeIntervalSince1970 * 1000), "never from the future")
+            before[worker.deviceID] = times
         }
+
+        // A rerun on the same data continues each worker's day after its newest stored fix.
+        let again = try ServeProcessTests.Server.start(
+            data: data, extra: ["--set", "analytics.tenant=demo", "--set", "engine.mark_late_after_ms=345600000"])
+        defer { if again.process.isRunning { kill(again.process.processIdentifier, SIGKILL) } }
+        var rerun = Array(arguments.prefix(while: { $0 != "--teltonika-port" }))
+        rerun[rerun.firstIndex(of: "--duration-s")! + 1] = "3"
+        for (option, key) in [
+            ("--teltonika-port", "teltonika-tcp"), ("--jt808-port", "jt808-tcp"), ("--gt06-port", "gt06-tcp"),
+            ("--nmea-port", "nmea-udp"),
+        ] {
+            rerun += [option, String(try #require(again.ports[key], "\(again.ports)"))]
+        }
+        let second = try DecodeProcessTests.run(rerun)
+        #expect(second.status == 0, "\(second.stderr)")
+        again.process.terminate()
+        again.process.waitUntilExit()
+        #expect(again.process.terminationStatus == 0)
+        let log = String(decoding: again.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let line = try #require(log.split(separator: "\n").last { $0.hasPrefix("serve stopped") }, "\(log)")
+        let accepted = line.split(separator: " ").first { $0.hasPrefix("fixes_accepted=") }
+            .flatMap { Int($0.dropFirst("fixes_accepted=".count)) }
+        var added = 0
+        for worker in fleetWorld.workers.prefix(5) {
+            let times = try ServeProcessTests.storedTimes(data: data, device: worker.deviceID)
+            let old = before[worker.deviceID] ?? []
+            #expect(times.count > old.count && times.last! > old.last!, "\(worker.deviceID) went on")
+            #expect(Array(times.prefix(old.count)) == old)
+            added += times.count - old.count
+        }
+        // Everything the second server accepted is new (a resent old fix would be counted too).
+        #expect(accepted == added, "\(line)")
     }
 
     /// A GET with a bearer token; the whole response (the server closes: `Connection: close`).

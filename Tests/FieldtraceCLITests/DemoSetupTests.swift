@@ -138,6 +138,32 @@ import Testing
         #expect(DemoClock.localClock(replay.dayStartMs, zone: zone) == "06:30")
     }
 
+    @Test func aRerunResumesAfterTheNewestStoredFix() throws {
+        let zone = try GroupTimeZone(parsing: "Europe/Paris")
+        let sunday = ISO8601.parse("2026-11-29T11:00:00Z".utf8)!
+        let first = DemoClock(nowMs: sunday, speed: 40, zone: zone)
+        let stoppedAt = first.dayStartMs + 3 * 3_600_000
+        let clock = DemoClock(nowMs: sunday, speed: 40, zone: zone, resumeMs: stoppedAt)
+        #expect(clock.simulatedMs(realMs: sunday) == stoppedAt)
+        #expect(clock.simulatedMs(realMs: sunday + 1000) == stoppedAt + 40_000)
+        let fresh = DemoTracker(worker: Self.fleet.workers[1], fleet: Self.fleet, clock: clock)
+        let resumed = DemoTracker(
+            worker: Self.fleet.workers[1], fleet: Self.fleet, clock: clock, resumeAfterMs: stoppedAt)
+        fresh.collect(realMs: sunday, limit: 100_000)
+        resumed.collect(realMs: sunday, limit: 100_000)
+        #expect(fresh.queue.first?.timeMs == first.dayStartMs && fresh.queue.last?.timeMs == stoppedAt)
+        #expect(resumed.queue.isEmpty, "nothing after the stored fix is due yet")
+        resumed.collect(realMs: sunday + 1000, limit: 100_000)
+        #expect(resumed.queue.first.map { $0.timeMs > stoppedAt } == true)
+        #expect(resumed.queue.last.map { $0.timeMs <= stoppedAt + 40_000 } == true)
+        // A finished day: straight to live, parked fixes a minute apart from real time on.
+        let done = DemoClock(nowMs: sunday, speed: 40, zone: zone, resumeMs: first.dayEndMs + 60_000)
+        let parked = DemoTracker(
+            worker: Self.fleet.workers[1], fleet: Self.fleet, clock: done, resumeAfterMs: first.dayEndMs + 60_000)
+        parked.collect(realMs: sunday, limit: 100_000)
+        #expect(parked.queue.count == 1 && parked.queue[0].timeMs == sunday && parked.queue[0].speedMps == 0)
+    }
+
     @Test func replyReaderCutsAcksOfEveryProtocol() {
         var gt06 = DemoReplyReader(.gt06)
         let ack = GT06Encoder.ack(protocolNumber: 0x22, serial: 513)

@@ -9,7 +9,7 @@ import Testing
     static func settings() -> WebhookDeliverer.Settings {
         var s = WebhookDeliverer.Settings()
         s.maxEventsPerRequest = 10
-        s.requestTimeout = .milliseconds(300)
+        s.requestTimeout = .seconds(2)
         s.retry = RetryPolicy(initialDelay: .milliseconds(5), maxDelay: .milliseconds(40), horizon: .seconds(3600))
         s.reloadInterval = .milliseconds(20)
         return s

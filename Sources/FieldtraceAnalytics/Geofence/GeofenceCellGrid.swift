@@ -25,16 +25,23 @@ final class GeofenceCellGrid: @unchecked Sendable {
     static let tagInside: UInt32 = 0
     /// A circle crossing the cell: its test inline (the same Double arithmetic as `contains`).
     static let tagCircle: UInt32 = 1
-    /// Polygon with an edge list; the low bit is the parity of the spanning edges.
-    static let tagPolygonEven: UInt32 = 2
-    static let tagPolygonOdd: UInt32 = 3
-    static let tagCorridor: UInt32 = 4
     /// Anything else: the fence's full test (`GeofenceShapes.contains`).
-    static let tagTest: UInt32 = 5
+    static let tagTest: UInt32 = 2
+    /// Tags from here on have a list. A corridor with its segments that reach the cell.
+    static let tagCorridor: UInt32 = 3
+    /// A polygon with its edge list, after the record's shortcuts (raster, inner and outer
+    /// circles) as `contains` runs them; the low bit is the parity of the spanning edges.
+    static let tagPolygonEven: UInt32 = 4
+    static let tagPolygonOdd: UInt32 = 5
+    /// The same for a cell well inside the polygon's raster, where the shortcuts agree with
+    /// the crossing parity (they differ only within rounding of the raster's outer border):
+    /// the edge list alone decides.
+    static let tagPolygonListEven: UInt32 = 6
+    static let tagPolygonListOdd: UInt32 = 7
     static let tagBits: UInt32 = 3
-    /// An edge list's length is stored in 8 bits and its start in 24.
+    /// Longer edge lists fall back to the full test (a cell crossed by that many edges of one
+    /// fence is better served by the fence's own raster).
     static let maxListCount = 255
-    static let maxListStart = 1 << 24
 
     /// Grid origin (south-west corner, 1e-7 degree), cell size and extent in cells.
     let originLatitudeE7: Int64
@@ -45,18 +52,16 @@ final class GeofenceCellGrid: @unchecked Sendable {
     let height: Int
     /// `width * height + 1` offsets into `entries`: cell `c` is `entries[starts[c] ..< starts[c + 1]]`.
     let starts: UnsafeMutablePointer<UInt32>
-    /// Per entry: `fence << 3 | tag`, then for polygon and corridor tags one more word,
-    /// `listStart << 8 | listCount`, into `lists`.
+    /// Per entry: `fence << 3 | tag`; for polygon and corridor tags then the list's length and
+    /// the vertex index (into `GeofenceShapes.vertices`) of the first vertex of each listed edge
+    /// or segment, inline, so a lookup reads one contiguous run.
     let entries: UnsafeMutablePointer<UInt32>
     let entryWords: Int
-    /// Vertex indices (into `GeofenceShapes.vertices`) of the first vertex of each listed edge.
-    let lists: UnsafeMutablePointer<UInt32>
-    let listCount: Int
     /// Whether fence `i` is indexed here (else the hashed grid has it).
     let holds: [Bool]
 
     /// Bytes of the grid's tables.
-    var byteCount: Int { 4 * (width * height + 1) + 4 * entryWords + 4 * listCount + holds.count }
+    var byteCount: Int { 4 * (width * height + 1) + 4 * entryWords + holds.count }
 
     /// An empty grid (no fence held).
     private init(empty count: Int) {
@@ -70,8 +75,6 @@ final class GeofenceCellGrid: @unchecked Sendable {
         starts.initialize(to: 0)
         entries = .allocate(capacity: 1)
         entryWords = 0
-        lists = .allocate(capacity: 1)
-        listCount = 0
         holds = Array(repeating: false, count: count)
     }
 
@@ -140,11 +143,12 @@ final class GeofenceCellGrid: @unchecked Sendable {
         self.width = width
         self.height = height
         var holds = Array(repeating: false, count: shapes.count)
-        // (cell, first word, second word or UInt32.max), in fence order; then sorted by cell.
-        var pending: [(cell: UInt32, word: UInt32, list: UInt32)] = []
+        // (cell, first word, list start and length in `lists`), in fence order; then sorted by cell.
+        var pending: [(cell: UInt32, word: UInt32, listStart: Int, listCount: Int)] = []
         var lists: [UInt32] = []
         var scratch: [UInt32] = []
-        for (fence, box) in boxes where fence < 1 << 29 {
+        var words = 0
+        for (fence, box) in boxes where fence < 1 << 29 && words < 1 << 30 {
             let x0 = (Int64(box.minLongitude) - originLon) / cellLon
             let x1 = (Int64(box.maxLongitude) - originLon) / cellLon
             let y0 = (Int64(box.minLatitude) - originLat) / cellLat
@@ -163,11 +167,14 @@ final class GeofenceCellGrid: @unchecked Sendable {
                     guard let tag else { continue }
                     let word = UInt32(fence) << Self.tagBits
                     if !Self.hasList(tag) {
-                        pending.append((cell, word | tag, .max))
-                    } else if scratch.count > Self.maxListCount || lists.count + scratch.count > Self.maxListStart {
-                        pending.append((cell, word | Self.tagTest, .max))
+                        pending.append((cell, word | tag, 0, -1))
+                        words += 1
+                    } else if scratch.count > Self.maxListCount {
+                        pending.append((cell, word | Self.tagTest, 0, -1))
+                        words += 1
                     } else {
-                        pending.append((cell, word | tag, UInt32(lists.count) << 8 | UInt32(scratch.count)))
+                        words += 2 + scratch.count
+                        pending.append((cell, word | tag, lists.count, scratch.count))
                         lists += scratch
                     }
                 }
@@ -178,7 +185,7 @@ final class GeofenceCellGrid: @unchecked Sendable {
         let cells = width * height
         starts = .allocate(capacity: cells + 1)
         starts.initialize(repeating: 0, count: cells + 1)
-        for p in pending { starts[Int(p.cell) + 1] += p.list == .max ? 1 : 2 }
+        for p in pending { starts[Int(p.cell) + 1] += UInt32(2 + p.listCount) }
         for c in 0..<cells { starts[c + 1] += starts[c] }
         entryWords = Int(starts[cells])
         entries = .allocate(capacity: max(1, entryWords))
@@ -186,28 +193,29 @@ final class GeofenceCellGrid: @unchecked Sendable {
         for p in pending {
             let at = Int(fill[Int(p.cell)])
             entries[at] = p.word
-            if p.list != .max { entries[at + 1] = p.list }
-            fill[Int(p.cell)] += p.list == .max ? 1 : 2
+            if p.listCount >= 0 {
+                entries[at + 1] = UInt32(p.listCount)
+                for k in 0..<p.listCount { entries[at + 2 + k] = lists[p.listStart + k] }
+            }
+            fill[Int(p.cell)] += UInt32(2 + p.listCount)
         }
-        listCount = lists.count
-        self.lists = .allocate(capacity: max(1, lists.count))
-        self.lists.initialize(from: lists, count: lists.count)
     }
 
     deinit {
         starts.deallocate()
         entries.deallocate()
-        lists.deallocate()
     }
 
     /// Whether entries with this tag have a second word (an edge or segment list).
     @inline(__always)
-    static func hasList(_ tag: UInt32) -> Bool { tag &- tagPolygonEven <= tagCorridor - tagPolygonEven }
+    static func hasList(_ tag: UInt32) -> Bool { tag >= tagCorridor }
 
-    /// Calls `body(fence, word, list)` for each entry of the point's cell (`list` is 0 for
-    /// entries without a list).
+    /// Calls `body(fence, word, entry)` for each entry of the point's cell (`entry` points at
+    /// the entry's first word; a list's length is `entry[1]`, its items from `entry + 2`).
     @inline(__always)
-    func forEachEntry(latitudeE7: Int32, longitudeE7: Int32, _ body: (Int, UInt32, UInt32) -> Void) {
+    func forEachEntry(
+        latitudeE7: Int32, longitudeE7: Int32, _ body: (Int, UInt32, UnsafeMutablePointer<UInt32>) -> Void
+    ) {
         let dy = Int64(latitudeE7) &- originLatitudeE7
         let dx = Int64(longitudeE7) &- originLongitudeE7
         guard dy >= 0, dx >= 0 else { return }
@@ -219,13 +227,8 @@ final class GeofenceCellGrid: @unchecked Sendable {
         let end = entries + Int(starts[cell &+ 1])
         while e < end {
             let word = e.pointee
-            if Self.hasList(word & 7) {
-                body(Int(word >> Self.tagBits), word, e[1])
-                e += 2
-            } else {
-                body(Int(word >> Self.tagBits), word, 0)
-                e += 1
-            }
+            body(Int(word >> Self.tagBits), word, e)
+            e += Self.hasList(word & 7) ? 2 + Int(e[1]) : 1
         }
     }
 
@@ -236,8 +239,7 @@ final class GeofenceCellGrid: @unchecked Sendable {
         _ shapes: GeofenceShapes, latitudeE7: Int32, longitudeE7: Int32, _ body: (Int) -> Void
     ) {
         let vertices = shapes.vertices
-        let lists = lists
-        forEachEntry(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { fence, word, list in
+        forEachEntry(latitudeE7: latitudeE7, longitudeE7: longitudeE7) { fence, word, entry in
             switch word & 7 {
             case Self.tagInside:
                 body(fence)
@@ -253,8 +255,8 @@ final class GeofenceCellGrid: @unchecked Sendable {
                 let (x, y) = shapes.project(r, latitudeE7: latitudeE7, longitudeE7: longitudeE7)
                 let (fx, fy) = (Float(x), Float(y))
                 let limit = r.pointee.radiusM * r.pointee.radiusM
-                var p = lists + Int(list >> 8)
-                let stop = p + Int(list & 255)
+                var p = entry + 2
+                let stop = p + Int(entry[1])
                 while p < stop {
                     let v = vertices + 2 * Int(p.pointee)
                     if GeofenceShapes.segmentDistanceSquared(fx, fy, v[0], v[1], v[2], v[3]) <= limit {
@@ -267,14 +269,16 @@ final class GeofenceCellGrid: @unchecked Sendable {
                 let r = shapes.records + fence
                 let (x, y) = shapes.project(r, latitudeE7: latitudeE7, longitudeE7: longitudeE7)
                 let (fx, fy) = (Float(x), Float(y))
-                let state = GeofenceShapes.polygonShortcut(r, fx, fy)
-                if state != 2 {
-                    if state == 1 { body(fence) }
-                    return
+                if word & 7 < Self.tagPolygonListEven {
+                    let state = GeofenceShapes.polygonShortcut(r, fx, fy)
+                    if state != 2 {
+                        if state == 1 { body(fence) }
+                        return
+                    }
                 }
                 var inside = word & 1 == 1
-                var p = lists + Int(list >> 8)
-                let stop = p + Int(list & 255)
+                var p = entry + 2
+                let stop = p + Int(entry[1])
                 while p < stop {
                     let v = vertices + 2 * Int(p.pointee)
                     if GeofenceShapes.crosses(fx, fy, v[0], v[1], v[2], v[3]) { inside.toggle() }
@@ -388,6 +392,16 @@ private struct Classifier {
                     continue
                 }
                 list.append(e.index)
+            }
+            // Well inside the raster (its Float cell index surely in 0..<8 for every point):
+            // the shortcuts can only repeat the parity there.
+            let rasterX = Double(record.pointee.rasterMinX)
+            let rasterY = Double(record.pointee.rasterMinY)
+            let rasterSide = Double(GeofenceShapes.rasterSide) / Double(record.pointee.rasterScale)
+            if rx0 - 2 * m > rasterX && rx1 + 2 * m < rasterX + rasterSide && ry0 - 2 * m > rasterY
+                && ry1 + 2 * m < rasterY + rasterSide
+            {
+                return odd ? GeofenceCellGrid.tagPolygonListOdd : GeofenceCellGrid.tagPolygonListEven
             }
             return odd ? GeofenceCellGrid.tagPolygonOdd : GeofenceCellGrid.tagPolygonEven
         case .corridor:

@@ -8,9 +8,10 @@ import FieldtraceTestSupport
 /// its window (06:30-18:00 local) has started, else the latest weekday before. Fix times are
 /// real UTC instants of that day, so the shifts, attendance and reports read true local times.
 ///
-/// Simulated time runs `speed` times faster than real time from the window's start, and never
+/// Simulated time runs `speed` times faster than real time from `start` (the window's start, or
+/// where a previous run on the same data stopped), and never
 /// passes real time (the server rejects fixes from the future):
-/// `simulated(r) = min(dayStart + speed × (r - r0), r)` while that is before the window's end,
+/// `simulated(r) = min(start + speed × (r - r0), r)` while that is before the window's end,
 /// then `r` (live: the workers are parked and report in real time).
 /// - Today's window has started: the morning so far is replayed fast, then the day goes on live.
 /// - Today is over, or a weekend, or before 06:30: the whole day (in the past) is replayed, then
@@ -25,15 +26,20 @@ struct DemoClock: Sendable {
     let speed: Double
     /// The real instant the fleet started, ms UTC.
     let realStartMs: Int64
+    /// The simulated time at `realStartMs`: the window's start, or where a previous run stopped.
+    let startMs: Int64
 
     /// `day`: the local date to simulate (its window must have started); nil: `demoDate`.
-    init(nowMs: Int64, speed: Double, zone: GroupTimeZone, day: LocalDate? = nil) {
+    /// `resumeMs`: start the simulated time there instead of the window's start (clamped to the
+    /// window), so a rerun continues the day where the last run stopped.
+    init(nowMs: Int64, speed: Double, zone: GroupTimeZone, day: LocalDate? = nil, resumeMs: Int64? = nil) {
         precondition(speed >= 1, "the demo never runs slower than real time")
         date = day ?? Self.demoDate(nowMs: nowMs, zone: zone)
         dayStartMs = zone.utcMs(of: date, minuteOfDay: DemoFleet.windowStartMinute)
         dayEndMs = dayStartMs + Int64(DemoFleet.windowSeconds) * 1000
         self.speed = speed
         realStartMs = nowMs
+        startMs = min(max(resumeMs ?? dayStartMs, dayStartMs), dayEndMs)
     }
 
     /// The latest weekday whose window has started by `nowMs`.
@@ -50,7 +56,7 @@ struct DemoClock: Sendable {
 
     /// The simulated "now" (a fix time) at real time `realMs`; never after `realMs`.
     func simulatedMs(realMs: Int64) -> Int64 {
-        let accelerated = dayStartMs + Int64((Double(realMs - realStartMs) * speed).rounded(.down))
+        let accelerated = startMs + Int64((Double(realMs - realStartMs) * speed).rounded(.down))
         return accelerated < dayEndMs ? min(accelerated, realMs) : realMs
     }
 

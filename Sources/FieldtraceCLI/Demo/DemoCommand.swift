@@ -91,6 +91,11 @@ struct DemoFleetCommand: AsyncParsableCommand {
     @Option(help: "NMEA UDP port.") var nmeaPort = 5005
     @Option(help: "Simulate this local date (YYYY-MM-DD, its 06:30 past) instead of the latest weekday.")
     var day: String?
+    @Option(
+        help: ArgumentHelp(
+            "The server's data directory: each worker resumes after its newest stored fix of the day.",
+            discussion: "A rerun on the same data then continues the day where the last run stopped."))
+    var data: String?
     @Option(help: "Stop after this many real seconds (0 = run until stopped).") var durationS: Double = 0
     @Option(help: "Real seconds between progress lines.") var progressS: Double = 10
 
@@ -116,17 +121,23 @@ struct DemoFleetCommand: AsyncParsableCommand {
 
     func run() async throws {
         let zone = try GroupTimeZone(parsing: DemoFleet.timeZone)
+        let now = WallClock.nowMs()
+        let date = day.flatMap { LocalDate(parsing: $0) } ?? DemoClock.demoDate(nowMs: now, zone: zone)
+        let resume = try Self.storedProgress(data: data, date: date, zone: zone, workers: workers, seed: seed)
         let clock = DemoClock(
-            nowMs: WallClock.nowMs(), speed: speed, zone: zone, day: day.flatMap { LocalDate(parsing: $0) })
-        let run = DemoFleetRun(
+            nowMs: now, speed: speed, zone: zone, day: date,
+            resumeMs: resume.count == workers ? resume.values.min() : nil)
+        var run = DemoFleetRun(
             host: targetHost,
             ports: [.teltonika: teltonikaPort, .jt808: jt808Port, .gt06: gt06Port, .nmea: nmeaPort], speed: speed,
             workers: workers, seed: seed, durationSeconds: durationS, progressSeconds: progressS)
+        run.resumeAfterMs = resume
         let print: @Sendable (String) -> Void = { CLIOutput.writeAll(fd: 1, Array(($0 + "\n").utf8)) }
-        let catchUpS = Double(min(clock.dayEndMs, clock.realStartMs) - clock.dayStartMs) / 1000 / max(1, speed - 1)
+        let catchUpS = Double(max(0, min(clock.dayEndMs, clock.realStartMs) - clock.startMs)) / 1000 / max(1, speed - 1)
+        let from = DemoClock.localClock(clock.startMs, zone: zone)
         print(
-            "demo fleet: \(workers) workers, day \(clock.date) 06:30-18:00 \(DemoFleet.timeZone) at \(Self.speedText(speed))x "
-                + "(live in \(Int(catchUpS.rounded())) s), target \(targetHost)")
+            "demo fleet: \(workers) workers, day \(clock.date) \(from)-18:00 \(DemoFleet.timeZone) at "
+                + "\(Self.speedText(speed))x (live in \(Int(catchUpS.rounded())) s), target \(targetHost)")
         // SIGINT/SIGTERM: print the totals and exit 0 (nothing of the fleet needs draining: every
         // acked fix is the server's, an unacked one is simply not sent).
         let signals: [Int32] = [SIGINT, SIGTERM]
@@ -143,6 +154,25 @@ struct DemoFleetCommand: AsyncParsableCommand {
         defer { sources.forEach { $0.cancel() } }
         try await run.run(clock: clock, zone: zone, print: print)
         print("demo fleet done: " + run.totals() + run.problems())
+    }
+
+    /// Per worker index, the end of its newest stored segment within the day's window, read from
+    /// the catalog (beside a running server: SQLite WAL mode); empty without `data` or a catalog.
+    /// A clean server stop seals every fix into segments, so this is where the last run stopped.
+    static func storedProgress(data: String?, date: LocalDate, zone: GroupTimeZone, workers: Int, seed: UInt64)
+        throws -> [Int: Int64]
+    {
+        guard let data, FileManager.default.fileExists(atPath: data + "/catalog.sqlite") else { return [:] }
+        let catalog = try Catalog(path: data + "/catalog.sqlite")
+        let start = zone.utcMs(of: date, minuteOfDay: DemoFleet.windowStartMinute)
+        var out: [Int: Int64] = [:]
+        for worker in DemoFleet(seed: seed).workers.prefix(workers) {
+            guard let device = DeviceID(worker.deviceID) else { continue }
+            if let newest = try catalog.segments(device: device, level: 0, from: start).map(\.t1).max() {
+                out[worker.index] = newest
+            }
+        }
+        return out
     }
 
     /// 40.0 → "40", 2.5 → "2.5".

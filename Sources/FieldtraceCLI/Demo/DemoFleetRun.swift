@@ -19,6 +19,8 @@ struct DemoFleetRun {
     var durationSeconds: Double
     /// Real seconds between progress lines.
     var progressSeconds: Double
+    /// Per worker index, the newest fix the server already stored (a previous run on the data).
+    var resumeAfterMs: [Int: Int64] = [:]
     /// How often each tracker looks for due fixes, ms of real time: 250 ms is 10 s of
     /// simulated time at 40x, two fixes of a 5 s tracker per look.
     static let pollMs: Int64 = 250
@@ -57,7 +59,8 @@ struct DemoFleetRun {
                 guard let port = ports[worker.wire] else { continue }
                 let udpLink = udp
                 tasks.addTask {
-                    let tracker = DemoTracker(worker: worker, fleet: fleet, clock: clock)
+                    let tracker = DemoTracker(
+                        worker: worker, fleet: fleet, clock: clock, resumeAfterMs: resumeAfterMs[worker.index])
                     if worker.wire == .nmea {
                         guard let (channel, remote) = udpLink else { return }
                         await runUDP(tracker, channel: channel, remote: remote, stopAtMs: stopAtMs, latest: latest)

@@ -37,11 +37,17 @@ final class DemoTracker {
     private var nextParkedMs: Int64?
     private let parkedMs = Int64(DemoFleet.parkedIntervalSeconds) * 1000
 
-    init(worker: DemoFleet.Worker, fleet: DemoFleet, clock: DemoClock) {
+    /// `resumeAfterMs`: the newest fix the server already stored for this worker (a previous
+    /// run); fixes up to it are skipped.
+    init(worker: DemoFleet.Worker, fleet: DemoFleet, clock: DemoClock, resumeAfterMs: Int64? = nil) {
         self.worker = worker
         self.fleet = fleet
         self.clock = clock
         day = fleet.day(worker: worker.index, dayStartMs: clock.dayStartMs)
+        if let resumeAfterMs {
+            nextDayFix = day.fixes.partitioningIndex(where: { $0.timeMs > resumeAfterMs })
+            if nextDayFix == day.fixes.count { nextParkedMs = resumeAfterMs + parkedMs }
+        }
     }
 
     /// Moves the fixes due at real time `realMs` into the queue (at most `limit` queued).
@@ -187,4 +193,18 @@ struct DemoSession {
 struct DemoLinkError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+extension Array {
+    /// The first index whose element satisfies `belongs` (which must be false then true along
+    /// the array); `count` if none. O(log n).
+    func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if belongs(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
 }

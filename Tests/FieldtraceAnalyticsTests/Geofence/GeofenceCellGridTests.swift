@@ -101,7 +101,8 @@ import Testing
         // Every kind of entry was exercised (the full-test fallback is for rare fences only).
         let kinds: [UInt32] = [
             GeofenceCellGrid.tagInside, GeofenceCellGrid.tagCircle, GeofenceCellGrid.tagPolygonEven,
-            GeofenceCellGrid.tagPolygonOdd, GeofenceCellGrid.tagCorridor,
+            GeofenceCellGrid.tagPolygonOdd, GeofenceCellGrid.tagCorridor, GeofenceCellGrid.tagPolygonListEven,
+            GeofenceCellGrid.tagPolygonListOdd,
         ]
         #expect(Set(kinds).isSubset(of: tags), "entry kinds seen: \(tags.sorted())")
     }

@@ -76,8 +76,9 @@ final class ManualClock: DeliveryClock {
 let testLogger = Logger(label: "fieldtrace.delivery.tests")
 
 /// Polls `condition` every 10 ms until it holds or `seconds` pass (a hung test fails instead of
-/// hanging). Not a timing assert: the bound is far above any expected time.
-func eventually(seconds: Double = 30, _ condition: () throws -> Bool) async throws -> Bool {
+/// hanging). Not a timing assert: the bound is far above any expected time (a full parallel run on
+/// two loaded cores can starve a test for minutes).
+func eventually(seconds: Double = 300, _ condition: () throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < deadline {
         if try condition() { return true }
@@ -88,7 +89,7 @@ func eventually(seconds: Double = 30, _ condition: () throws -> Bool) async thro
 
 /// Expects `condition` to hold within `seconds` (see `eventually`).
 func expectEventually(
-    _ comment: Comment? = nil, seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation,
+    _ comment: Comment? = nil, seconds: Double = 300, sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () throws -> Bool
 ) async throws {
     let held = try await eventually(seconds: seconds, condition)
