@@ -320,6 +320,10 @@ enum DashboardPage {
             const fences = await api("/v1/geofences?format=geojson&limit=1000");
             state.fences = fences.features || [];
             for (const fix of await apiAll("/v1/positions/latest")) upsertWorker(fix);
+            // Reports and replay default to the day of the newest data (a replayed demo day may be
+            // the previous weekday), else today.
+            const newest = Math.max(0, ...[...state.workers.values()].map((w) => w.time));
+            if (newest > 0) $("att-date").value = $("replay-date").value = new Date(newest).toISOString().slice(0, 10);
             renderWorkers(); draw(); openStreams();
             status("connected: " + state.workers.size + " workers, " + state.fences.length + " fences");
             await loadAttendance();
