@@ -108,7 +108,7 @@ import Testing
         let directory = fixture.services.directory
         for i in 0..<3 {
             _ = try directory.createDevice(tenant: APIFixture.tenantA, NewDevice(id: "z\(i)"))
-            try fixture.store.append([
+            try await fixture.store.append([
                 Fix(device: DeviceID("z\(i)")!, timeMs: 1000 + Int64(i), latitudeE7: 1, longitudeE7: 2)
             ])
         }
