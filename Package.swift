@@ -137,6 +137,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "FieldtraceQueryTests",
+            dependencies: ["FieldtraceQuery", "FieldtraceStore", "FieldtraceAnalytics", "FieldtraceTestSupport"]
+        ),
+        .testTarget(
             name: "FieldtraceCLITests",
             dependencies: ["FieldtraceCLI", "FieldtraceTestSupport", "FieldtraceStore", "FieldtraceAnalytics"]
         ),

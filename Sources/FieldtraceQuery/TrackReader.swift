@@ -6,9 +6,11 @@ import FieldtraceStore
 ///
 /// - Level 0 is the lossless track: level-0 segments and the fixes still buffered (WAL). Where
 ///   retention has already replaced raw data by its level-1 copy, level 0 has nothing.
-/// - Level 1 is the simplified track everywhere: the stored level-1 copy where raw data has
-///   expired, and the raw fixes simplified on the fly (TD-TR, `TimeAwareSimplifier`'s 5 m, as
-///   retention does) where they have not, merged by time.
+/// - Level 1 is the simplified track everywhere: the stored level-1 copy wherever one exists
+///   (the store writes it when it seals a segment, and retention keeps it after the raw data
+///   expires), and for the times no copy covers (the WAL buffer, segments sealed without a copy)
+///   the raw fixes simplified on the fly (TD-TR, `TimeAwareSimplifier`'s 5 m, as the store does),
+///   merged by time. Raw data is read only for those uncovered times.
 /// - Smoothing (`kalman`, `rts`) runs the sanity filter, then the Kalman filter (and RTS
 ///   smoother); fixes either rejects (outliers, invalid fixes) are left out, the others are
 ///   kept with their estimated position and every other field unchanged.
@@ -38,26 +40,44 @@ public struct TrackReader: Sendable {
     /// The stored fixes of `[range)` at a level, time order, one per fix time.
     public func replay(device: DeviceID, range: Range<Int64>, level: Int) throws -> [Fix] {
         guard !range.isEmpty else { return [] }
-        // Replay takes a closed range.
-        let raw = try store.replay(device: device, from: range.lowerBound, to: range.upperBound - 1, level: 0)
-        guard level == 1 else { return raw }
-        let stored = try store.replay(device: device, from: range.lowerBound, to: range.upperBound - 1, level: 1)
-        let simplified = raw.count > 2 ? TimeAwareSimplifier.simplify(raw) : raw
-        guard !stored.isEmpty else { return simplified }
-        guard !simplified.isEmpty else { return stored }
-        // Retention swaps a raw segment for its copy in one transaction, so the two cover
-        // different times; merge by time, the stored copy first on a tie.
+        // Replay and the catalog take closed ranges.
+        let (from, to) = (range.lowerBound, range.upperBound - 1)
+        guard level == 1 else { return try store.replay(device: device, from: from, to: to, level: 0) }
+        // The stored copy where there is one; the raw fixes of the times no copy covers (the WAL
+        // buffer, segments sealed without a copy) simplified as the store would.
+        let stored = try store.replay(device: device, from: from, to: to, level: 1)
+        var raw: [Fix] = []
+        var uncoveredFrom = from
+        for copy in try store.catalog.segments(device: device, level: 1, from: from, to: to) {
+            if copy.t0 > uncoveredFrom {
+                raw += try store.replay(device: device, from: uncoveredFrom, to: copy.t0 - 1, level: 0)
+            }
+            if copy.t1 >= to { return Self.merge(stored, Self.simplified(raw)) }
+            uncoveredFrom = max(uncoveredFrom, copy.t1 + 1)
+        }
+        raw += try store.replay(device: device, from: uncoveredFrom, to: to, level: 0)
+        return Self.merge(stored, Self.simplified(raw))
+    }
+
+    static func simplified(_ fixes: [Fix]) -> [Fix] {
+        fixes.count > 2 ? TimeAwareSimplifier.simplify(fixes) : fixes
+    }
+
+    /// Two time-ordered tracks as one, `a`'s fix first on equal times.
+    static func merge(_ a: [Fix], _ b: [Fix]) -> [Fix] {
+        guard !a.isEmpty else { return b }
+        guard !b.isEmpty else { return a }
         var merged: [Fix] = []
-        merged.reserveCapacity(stored.count + simplified.count)
+        merged.reserveCapacity(a.count + b.count)
         var i = 0
         var j = 0
-        while i < stored.count || j < simplified.count {
+        while i < a.count || j < b.count {
             let next: Fix
-            if j == simplified.count || (i < stored.count && stored[i].timeMs <= simplified[j].timeMs) {
-                next = stored[i]
+            if j == b.count || (i < a.count && a[i].timeMs <= b[j].timeMs) {
+                next = a[i]
                 i += 1
             } else {
-                next = simplified[j]
+                next = b[j]
                 j += 1
             }
             if merged.last?.timeMs != next.timeMs { merged.append(next) }

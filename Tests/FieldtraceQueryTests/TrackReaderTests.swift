@@ -103,27 +103,50 @@ import Testing
         }
     }
 
-    @Test func levelOneIsTheStoredCopyWhereRawExpiredAndSimplifiedRawElsewhere() throws {
+    @Test func levelOneIsTheStoredCopyWhereThereIsOneAndSimplifiedRawElsewhere() throws {
         let dir = TemporaryDirectory("query")
         defer { dir.remove() }
         let fixes = Fixtures.simulated(seconds: 2000)
+        // 0-500 s sealed with copies, then its raw data expired.
+        let first = try TrackStore(directory: dir.path, options: Self.options())
+        try first.append(Array(fixes[..<500]))
+        try first.flush()
+        try first.catalog.setRetention(.init(rawDays: 1, allDays: nil), device: Self.device)
+        try first.applyRetention(nowMs: fixes[499].timeMs + 86_400_000 + 1)
+        try first.close()
+        // 500-1000 s sealed by a store that wrote no copies.
+        var noCopies = Self.options()
+        noCopies.levelOneToleranceMeters = nil
+        let old = try TrackStore(directory: dir.path, options: noCopies)
+        try old.append(Array(fixes[500..<1000]))
+        try old.flush()
+        try old.close()
+        // 1000-1950 s sealed with copies, 1950-2000 s still in the WAL buffer.
         let store = try TrackStore(directory: dir.path, options: Self.options())
         defer { try? store.close() }
-        try store.append(Array(fixes[..<1000]))
+        try store.append(Array(fixes[1000..<1950]))
         try store.flush()
-        // Raw data older than a day goes to level 1; the next 1000 fixes are "today".
-        try store.catalog.setRetention(.init(rawDays: 1, allDays: nil), device: Self.device)
-        try store.applyRetention(nowMs: fixes[999].timeMs + 86_400_000 + 1)
-        try store.append(Array(fixes[1000...]))
-        try store.flush()
+        try store.append(Array(fixes[1950...]))
+        #expect(try store.stats().bufferedFixes == 50)
         let reader = TrackReader(store: store)
-        let raw = try reader.fixes(for: Self.request(0, 2000))
-        #expect(raw == Array(fixes[1000...]))  // level 0 has only what is still raw
-        let levelOne = try reader.fixes(for: Self.request(0, 2000, level: 1))
+        #expect(try reader.fixes(for: Self.request(0, 2000)) == Array(fixes[500...]))  // raw: 0-500 s expired
         let storedCopy = try store.replay(device: Self.device, level: 1)
-        #expect(!storedCopy.isEmpty && storedCopy.count < 1000)
-        #expect(Array(levelOne.prefix(storedCopy.count)) == storedCopy)
-        #expect(Array(levelOne.dropFirst(storedCopy.count)) == TimeAwareSimplifier.simplify(Array(fixes[1000...])))
-        #expect(zip(levelOne, levelOne.dropFirst()).allSatisfy { $0.timeMs < $1.timeMs })
+        let split = storedCopy.firstIndex { $0.timeMs >= fixes[500].timeMs } ?? storedCopy.count
+        let expected =
+            Array(storedCopy[..<split]) + TimeAwareSimplifier.simplify(Array(fixes[500..<1000]))
+            + Array(storedCopy[split...]) + TimeAwareSimplifier.simplify(Array(fixes[1950...]))
+        #expect(split > 2 && storedCopy.count - split > 2)
+        let levelOne = try reader.fixes(for: Self.request(0, 2000, level: 1))
+        #expect(levelOne == expected)
+        #expect(levelOne.count < 2000 / 3)
+        // A range inside one copy reads only the copy; one inside the buffer only the buffer.
+        #expect(
+            try reader.fixes(for: Self.request(1200, 1300, level: 1))
+                == storedCopy.filter {
+                    $0.timeMs >= fixes[1200].timeMs && $0.timeMs < fixes[1300].timeMs
+                })
+        #expect(
+            try reader.fixes(for: Self.request(1960, 1990, level: 1))
+                == TimeAwareSimplifier.simplify(Array(fixes[1960..<1990])))
     }
 }

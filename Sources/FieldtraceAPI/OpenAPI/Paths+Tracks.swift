@@ -10,7 +10,7 @@ extension OpenAPIDocument {
                 property lists each position's fix time. smooth=kalman|rts leaves out the fixes the filters
                 reject and moves the others to their estimates; simplify_m keeps the fixes time-aware
                 simplification (TD-TR) keeps at that tolerance; level=1 is the simplified copy (the stored
-                level-1 copy where raw data expired, raw data simplified at 5 m elsewhere).
+                level-1 copy wherever one exists, raw fixes simplified at 5 m where none does, e.g. the WAL buffer).
               x-permission: location.read
               parameters:
                 - {$ref: "#/components/parameters/Id"}
