@@ -16,10 +16,17 @@ import Testing
         for fix in s.fixes { analytics.process(fix, into: &events) }
         analytics.finish(into: &events)
         let day = Attendance.Window(startMs: s.fixes.first!.timeMs, endMs: s.fixes.last!.timeMs + 1)
+        // Stops and trips as the event log has them: the closing event and its `started_at`.
+        func windows(_ kind: String) -> [Attendance.Window] {
+            events.filter { $0.kind.rawValue == kind }.compactMap { e in
+                guard case .time(let start)? = e.attributes.first(where: { $0.key == "started_at" })?.value else {
+                    return nil
+                }
+                return Attendance.Window(startMs: start, endMs: e.timeMs)
+            }
+        }
         let summary = DailySummary.summarize(
-            device: s.device, day: day, fixes: s.fixes,
-            stops: analytics.stops.map { Attendance.Window(startMs: $0.startMs, endMs: $0.endMs) },
-            trips: analytics.endedTrips.map { Attendance.Window(startMs: $0.startMs, endMs: $0.endMs) },
+            device: s.device, day: day, fixes: s.fixes, stops: windows("stop.end"), trips: windows("trip"),
             visits: Attendance.visits(from: events, openedBeforeMs: day.startMs), deviations: [])
 
         var truePath = 0.0
