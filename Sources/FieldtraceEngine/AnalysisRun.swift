@@ -27,7 +27,6 @@ public struct AnalysisRun<Analyzer: DeviceAnalyzer>: Sendable {
     /// Whether the last `feed` started a session (its fix met a fresh analyzer): the state just
     /// before that fix is a free, exact base for late data (`SnapshotLadder`).
     public private(set) var startedSession = false
-    private var scratch: [AnalyticsEvent] = []
 
     public init(device: DeviceID, setup: Analyzer.Setup, sessionGapMs: Int64) {
         self.device = device
@@ -57,7 +56,8 @@ public struct AnalysisRun<Analyzer: DeviceAnalyzer>: Sendable {
         if analyzer != nil && fix.timeMs - lastMs > sessionGapMs { finish(into: &out) }
         startedSession = analyzer == nil
         if startedSession { analyzer = Analyzer(device: device, setup: setup) }
-        scratch.removeAll(keepingCapacity: true)
+        // A local: it allocates only for the rare fix that emits, and no device keeps a buffer.
+        var scratch: [AnalyticsEvent] = []
         analyzer!.process(fix, into: &scratch)
         lastMs = fix.timeMs
         guard !scratch.isEmpty else { return }
@@ -71,7 +71,7 @@ public struct AnalysisRun<Analyzer: DeviceAnalyzer>: Sendable {
     /// Ends the open session, if any; appends what closing it emits.
     public mutating func finish(into out: inout [EmittedEvent]) {
         guard analyzer != nil else { return }
-        scratch.removeAll(keepingCapacity: true)
+        var scratch: [AnalyticsEvent] = []
         analyzer!.finish(into: &scratch)
         analyzer = nil
         for event in scratch { out.append(EmittedEvent(event: event, step: 2 * lastMs + 1)) }

@@ -80,6 +80,8 @@ struct DeviceState<Analyzer: DeviceAnalyzer>: Sendable {
 /// A device's state in its own box (see `Shard.devices`); only the shard's thread touches it.
 final class DeviceSlot<Analyzer: DeviceAnalyzer> {
     var state: DeviceState<Analyzer>
+    /// The shard's `batchMark` when this device was last seen by `slotsOfDistinctRuns`.
+    var batchMark = 0
 
     init(_ state: DeviceState<Analyzer>) { self.state = state }
 }

@@ -20,6 +20,8 @@ final class DuplicateFilter: Sendable {
         var lastAppendMs: Int64
         /// Engine time of the first append not yet sealed into segments by `sealDue`.
         var bufferedSinceMs: Int64?
+        /// Fixes appended since then (an upper bound: the store may have cut full segments).
+        var bufferedFixes = 0
 
         func contains(_ timeMs: Int64) -> Bool {
             timeMs <= newestMs && ring.contains(timeMs)
@@ -47,6 +49,8 @@ final class DuplicateFilter: Sendable {
         var nextTicket: UInt64 = 0
         var waiters: [Waiter] = []
         var failure: EngineError?
+        /// The sum of the entries' `bufferedFixes`.
+        var bufferedFixes = 0
     }
 
     /// What `admit` decided for a batch.
@@ -118,34 +122,54 @@ final class DuplicateFilter: Sendable {
             admission.fresh.reserveCapacity(fixes.count)
             var i = 0
             while i < fixes.count {
-                // Runs of one device (most batches are one run) share a dictionary lookup.
+                // Runs of one device (most batches are one run) share a dictionary lookup, and the
+                // entry is updated in place (not removed and inserted again).
                 let device = fixes[i].device
-                var entry = s.entries.removeValue(forKey: device) ?? Entry(lastAppendMs: nowMs)
-                while i < fixes.count && fixes[i].device == device {
-                    let fix = fixes[i]
-                    i += 1
-                    if entry.contains(fix.timeMs) {
-                        admission.duplicates += 1
-                        if let other = entry.inFlight.last(where: { $0 != admission.ticket }),
-                            !admission.waits.contains(where: { $0.device == device })
-                        {
-                            admission.waits.append((device, other))
-                        }
-                        continue
-                    }
-                    entry.insert(fix.timeMs, capacity: capacity)
-                    admission.fresh.append(fix)
-                    if entry.inFlight.last != admission.ticket {
-                        entry.inFlight.append(admission.ticket)
-                        admission.ticketed.append(device)
-                    }
-                    entry.lastAppendMs = nowMs
-                    if entry.bufferedSinceMs == nil { entry.bufferedSinceMs = nowMs }
+                var index = s.entries.index(forKey: device)
+                if index == nil {
+                    s.entries[device] = Entry(lastAppendMs: nowMs)
+                    index = s.entries.index(forKey: device)
                 }
-                s.entries[device] = entry
+                let fresh = admitRun(
+                    fixes, from: &i, device: device, entry: &s.entries.values[index!], admission: &admission,
+                    nowMs: nowMs)
+                s.bufferedFixes += fresh
             }
             return admission
         }
+    }
+
+    /// Admits the run of `device`'s fixes starting at `i` (leaving `i` after it) into its entry;
+    /// returns how many were fresh.
+    private func admitRun(
+        _ fixes: [Fix], from i: inout Int, device: DeviceID, entry: inout Entry, admission: inout Admission,
+        nowMs: Int64
+    ) -> Int {
+        var fresh = 0
+        while i < fixes.count && fixes[i].device == device {
+            let fix = fixes[i]
+            i += 1
+            if entry.contains(fix.timeMs) {
+                admission.duplicates += 1
+                if let other = entry.inFlight.last(where: { $0 != admission.ticket }),
+                    !admission.waits.contains(where: { $0.device == device })
+                {
+                    admission.waits.append((device, other))
+                }
+                continue
+            }
+            entry.insert(fix.timeMs, capacity: capacity)
+            admission.fresh.append(fix)
+            if entry.inFlight.last != admission.ticket {
+                entry.inFlight.append(admission.ticket)
+                admission.ticketed.append(device)
+            }
+            entry.lastAppendMs = nowMs
+            if entry.bufferedSinceMs == nil { entry.bufferedSinceMs = nowMs }
+            entry.bufferedFixes += 1
+            fresh += 1
+        }
+        return fresh
     }
 
     /// The batch holding `ticket` is durable (or failed): releases it from `devices` and wakes
@@ -191,27 +215,53 @@ final class DuplicateFilter: Sendable {
     }
 
     /// Devices whose buffered fixes should be sealed now (idle for `idleMs`, or buffered for
-    /// `maxAgeMs`), marked sealed; and entries idle for `evictAfterMs` dropped.
-    func sealDue(nowMs: Int64, idleMs: Int64, maxAgeMs: Int64, evictAfterMs: Int64) -> (seal: [DeviceID], evicted: Int)
-    {
+    /// `maxAgeMs`), marked sealed; and entries idle for `evictAfterMs` dropped. When more than
+    /// `maxBufferedFixes` stay buffered after that, the devices buffered longest are sealed too,
+    /// until at most 90% of it is (a margin, so the next ticks do not seal a few devices each).
+    /// O(devices), plus O(d log d) for the d buffered devices when over the cap.
+    func sealDue(
+        nowMs: Int64, idleMs: Int64, maxAgeMs: Int64, evictAfterMs: Int64, maxBufferedFixes: Int = .max
+    ) -> (seal: [DeviceID], evicted: Int) {
         state.withLock { s in
             var seal: [DeviceID] = []
             var evict: [DeviceID] = []
+            var remaining = s.bufferedFixes
             for (device, entry) in s.entries {
                 if let since = entry.bufferedSinceMs, nowMs - entry.lastAppendMs >= idleMs || nowMs - since >= maxAgeMs
                 {
                     seal.append(device)
+                    remaining -= entry.bufferedFixes
                 }
                 if nowMs - entry.lastAppendMs >= evictAfterMs && entry.inFlight.isEmpty && entry.bufferedSinceMs == nil
                 {
                     evict.append(device)
                 }
             }
-            for device in seal { s.entries[device]?.bufferedSinceMs = nil }
+            if remaining > maxBufferedFixes {
+                let target = maxBufferedFixes - maxBufferedFixes / 10
+                let sealing = Set(seal)
+                let oldest = s.entries.compactMap { device, entry in
+                    entry.bufferedSinceMs.map { (device: device, since: $0, count: entry.bufferedFixes) }
+                }
+                .filter { !sealing.contains($0.device) }
+                .sorted { $0.since < $1.since }
+                for candidate in oldest where remaining > target {
+                    seal.append(candidate.device)
+                    remaining -= candidate.count
+                }
+            }
+            for device in seal {
+                s.bufferedFixes -= s.entries[device]?.bufferedFixes ?? 0
+                s.entries[device]?.bufferedSinceMs = nil
+                s.entries[device]?.bufferedFixes = 0
+            }
             for device in evict { s.entries.removeValue(forKey: device) }
             return (seal, evict.count)
         }
     }
+
+    /// Fixes appended and not yet sealed by `sealDue` (an upper bound; a gauge).
+    var bufferedFixes: Int { state.withLock { $0.bufferedFixes } }
 
     /// Devices remembered (a gauge).
     var deviceCount: Int { state.withLock { $0.entries.count } }

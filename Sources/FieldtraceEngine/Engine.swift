@@ -261,7 +261,8 @@ public final class Engine<Analyzer: DeviceAnalyzer>: FixSink, Sendable {
             due +=
                 filter.sealDue(
                     nowMs: now, idleMs: configuration.segmentIdleMs, maxAgeMs: configuration.segmentMaxAgeMs,
-                    evictAfterMs: configuration.evictAfterMs
+                    evictAfterMs: configuration.evictAfterMs,
+                    maxBufferedFixes: max(1, configuration.segmentMaxBufferedFixes / filters.count)
                 ).seal
         }
         if !due.isEmpty {

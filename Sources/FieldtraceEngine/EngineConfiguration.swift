@@ -113,6 +113,14 @@ public struct EngineConfiguration: Sendable {
     /// (and so the recovery time) to about 5 minutes of input; a 1 Hz device seals about 300
     /// fixes per segment (compaction later merges small neighbours).
     public var segmentMaxAgeMs: Int64 = 300_000
+    /// Most fixes buffered (durable in the WAL, not yet in segments) over all devices: above it,
+    /// `tick` seals the devices buffered longest early, down to 90% of it. A buffered fix takes
+    /// about 140 bytes, so the default, 1,000,000, bounds the buffers near 140 MB whatever the
+    /// fleet; without a cap they grow with devices × rate × `segmentMaxAgeMs` (100,000 devices at
+    /// 0.1 Hz: 3 million fixes, 450 MB; at 1 Hz: 30 million, 4 GB). Sealing early makes smaller
+    /// segments (100,000 devices at 0.1 Hz: about 10 fixes each instead of 30), which compaction
+    /// merges later.
+    public var segmentMaxBufferedFixes = 1_000_000
     /// A device's analysis progress is written to the catalog at most this often (engine time),
     /// with its events. 60 s: the resume point after a crash is at most a minute old (events
     /// after it are found by the log's own watermark), at a few catalog rows a second.

@@ -44,6 +44,8 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
     var pendingProgress: [DeviceID: Int64] = [:]
     var scratch: [EmittedEvent] = []
     var failed = false
+    /// Counts `ingest` calls that look for repeated devices (`DeviceSlot.batchMark`).
+    var batchMark = 0
     /// Devices unloaded by a profile refresh: their next load does not revisit past events.
     var refreshed: Set<DeviceID> = []
 
@@ -121,7 +123,20 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
     private func ingest(_ fixes: [Fix], nowMs: Int64) throws {
         guard let first = fixes.first else { return }
         if fixes.allSatisfy({ $0.device == first.device }) {
-            try admit(fixes, device: first.device, nowMs: nowMs)
+            try admit(fixes[...], device: first.device, nowMs: nowMs)
+            return
+        }
+        // Most batches of several devices (a vectored UDP read) hold one run per device, each
+        // loaded: the runs are then admitted as they come, one lookup each, which is what grouping
+        // by device (below) does for them.
+        if let slots = slotsOfDistinctRuns(fixes) {
+            var start = 0
+            for slot in slots {
+                var end = start + 1
+                while end < fixes.count && fixes[end].device == fixes[start].device { end += 1 }
+                try admit(fixes[start..<end], device: fixes[start].device, state: &slot.state, nowMs: nowMs)
+                start = end
+            }
             return
         }
         var order: [DeviceID] = []
@@ -130,28 +145,48 @@ final class Shard<Analyzer: DeviceAnalyzer>: @unchecked Sendable {
             if groups[fix.device] == nil { order.append(fix.device) }
             groups[fix.device, default: []].append(fix)
         }
-        for device in order { try admit(groups[device]!, device: device, nowMs: nowMs) }
+        for device in order { try admit(groups[device]![...], device: device, nowMs: nowMs) }
+    }
+
+    /// The states of the runs of `fixes` (consecutive fixes of one device), in order, if every
+    /// run's device is loaded and has no other run; nil otherwise.
+    private func slotsOfDistinctRuns(_ fixes: [Fix]) -> [DeviceSlot<Analyzer>]? {
+        batchMark &+= 1
+        var slots: [DeviceSlot<Analyzer>] = []
+        var i = 0
+        while i < fixes.count {
+            let device = fixes[i].device
+            guard let slot = devices[device], slot.batchMark != batchMark else { return nil }
+            slot.batchMark = batchMark
+            slots.append(slot)
+            i += 1
+            while i < fixes.count && fixes[i].device == device { i += 1 }
+        }
+        return slots
     }
 
     /// Routes a device's new fixes: in-order ones to the reorder buffer (then the analysis),
     /// late ones to a pending re-analysis.
-    private func admit(_ fixes: [Fix], device: DeviceID, nowMs: Int64) throws {
+    private func admit(_ fixes: ArraySlice<Fix>, device: DeviceID, nowMs: Int64) throws {
         // Normally loaded by the message the first batch queued; after an eviction raced with a
         // batch, everything stored but these fixes is history.
         let slot: DeviceSlot<Analyzer>
         if let loaded = devices[device] {
             slot = loaded
         } else {
-            slot = DeviceSlot(try load(device, through: .max, excluding: fixes, nowMs: nowMs))
+            slot = DeviceSlot(try load(device, through: .max, excluding: Array(fixes), nowMs: nowMs))
             devices[device] = slot
         }
         try admit(fixes, device: device, state: &slot.state, nowMs: nowMs)
     }
 
-    private func admit(_ fixes: [Fix], device: DeviceID, state: inout DeviceState<Analyzer>, nowMs: Int64) throws {
+    private func admit(
+        _ fixes: ArraySlice<Fix>, device: DeviceID, state: inout DeviceState<Analyzer>, nowMs: Int64
+    ) throws {
         if !state.online {
             state.online = true
-            emitConnectivity(.deviceOnline, device: device, timeMs: fixes[0].timeMs, state: state, nowMs: nowMs)
+            emitConnectivity(
+                .deviceOnline, device: device, timeMs: fixes[fixes.startIndex].timeMs, state: state, nowMs: nowMs)
         }
         state.lastSeenMs = nowMs
         for fix in fixes {

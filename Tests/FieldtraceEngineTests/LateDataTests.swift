@@ -15,9 +15,10 @@ import Testing
     /// Four simulated workdays at one fix per 5 s. The device's buffer holds everything before
     /// day 4 10:00 (75 hours: the 72-hour back-fill and the morning), delivered
     /// newest-first or oldest-first, one batch after each live batch (day 4 from 10:00), with
-    /// ticks along the way so the back-fill is re-analysed in several rounds.
-    @Test(arguments: [Order.newestFirst, .oldestFirst])
-    func backfillWhileLiveFixesInterleave(_ order: Order) async throws {
+    /// ticks along the way so the back-fill is re-analysed in several rounds. Analyzer copies are
+    /// kept only once the device sent late data (the default), or for every device (`copiesFirst`).
+    @Test(arguments: zip([Order.newestFirst, .oldestFirst, .newestFirst], [false, false, true]))
+    func backfillWhileLiveFixesInterleave(_ order: Order, copiesFirst: Bool) async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let all = Tracks.days(4, everySeconds: 5)
@@ -28,7 +29,9 @@ import Testing
         let live = all.filter { $0.timeMs >= split }
         let expected = (backfill + live).sorted { $0.timeMs < $1.timeMs }
 
-        let h = try EngineHarness(directory: dir.path, clock: FakeClock(split))
+        var configuration = EngineHarness.configuration()
+        configuration.snapshotsOnlyAfterLateData = !copiesFirst
+        let h = try EngineHarness(directory: dir.path, clock: FakeClock(split), configuration: configuration)
         let liveBatches = stride(from: 0, to: live.count, by: 12).map { Array(live[$0..<min(live.count, $0 + 12)]) }
         var backfillBatches = stride(from: 0, to: backfill.count, by: 50).map {
             Array(backfill[$0..<min(backfill.count, $0 + 50)])

@@ -14,11 +14,11 @@ extension OpenAPIDocument {
                   required: true
                   description: Unix seconds (as here); Unix ms and ISO 8601 are accepted too.
                   schema: {type: integer, minimum: 935280000, maximum: 4102444799}
-                - {name: speed, in: query, required: false, schema: {type: number}, description: knots}
-                - {name: bearing, in: query, required: false, schema: {type: number}}
-                - {name: altitude, in: query, required: false, schema: {type: number}}
-                - {name: accuracy, in: query, required: false, schema: {type: number}}
-                - {name: hdop, in: query, required: false, schema: {type: number}}
+                - {name: speed, in: query, required: false, schema: {type: string}, description: "knots, a number (optional values that are not numbers or out of range are left out)"}
+                - {name: bearing, in: query, required: false, schema: {type: string}, description: "degrees, a number"}
+                - {name: altitude, in: query, required: false, schema: {type: string}, description: "metres, a number"}
+                - {name: accuracy, in: query, required: false, schema: {type: string}, description: "metres, a number"}
+                - {name: hdop, in: query, required: false, schema: {type: string}, description: "a number"}
               responses:
                 "200": {$ref: "#/components/responses/IngestResult"}
                 "400": {$ref: "#/components/responses/Error"}

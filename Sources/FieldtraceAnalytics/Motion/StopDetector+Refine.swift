@@ -5,6 +5,8 @@ extension StopDetector {
     mutating func robustCentre(
         of samples: some Collection<StaySample>
     ) -> (east: Double, north: Double, edgeRadiusM: Double) {
+        // Room for up to 256 values is kept between calls; a long candidate's (up to 4,096) is not.
+        defer { if scratch.capacity > Stay.keptCapacity { scratch = [] } }
         scratch.removeAll(keepingCapacity: true)
         for s in samples { scratch.append(s.east) }
         let east = medianInPlace(&scratch)

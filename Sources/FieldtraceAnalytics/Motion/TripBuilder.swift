@@ -63,7 +63,6 @@ public struct TripBuilder: Sendable {
     var lastFixMs: Int64 = .min
     var lastFixLate = false
     var distanceM = 0.0
-    var stopEvents: [AnalyticsEvent] = []
     let maxGapMs: Int64
     let retentionMs: Int64
 
@@ -94,7 +93,9 @@ public struct TripBuilder: Sendable {
         append(fix)
         lastFixMs = t
         lastFixLate = fix.isLate
-        stopEvents.removeAll(keepingCapacity: true)
+        // A local, not a kept buffer: empty (no allocation) for all but the rare fix with a stop
+        // event, and nothing held per device between fixes.
+        var stopEvents: [AnalyticsEvent] = []
         stopDetector.process(fix, into: &stopEvents)
         for event in stopEvents { apply(event, confirmedAtMs: t, into: &events) }
         if afterGap, openTrip != nil { close(atMs: previousMs, reason: .signalGap, confirmedAtMs: t, into: &events) }
@@ -111,7 +112,7 @@ public struct TripBuilder: Sendable {
     /// Ends the input: closes the open stop (see `StopDetector.finish`) and the open trip.
     public mutating func finish(into events: inout [AnalyticsEvent]) {
         guard lastFixMs != .min else { return }
-        stopEvents.removeAll(keepingCapacity: true)
+        var stopEvents: [AnalyticsEvent] = []
         stopDetector.finish(into: &stopEvents)
         for event in stopEvents { apply(event, confirmedAtMs: lastFixMs, into: &events) }
         if openTrip != nil { close(atMs: lastFixMs, reason: .endOfInput, confirmedAtMs: lastFixMs, into: &events) }
