@@ -1,6 +1,7 @@
 import ArgumentParser
 import FieldtraceAnalytics
 import FieldtraceCore
+import FieldtraceIngest
 import FieldtraceQuery
 import FieldtraceReports
 import FieldtraceStore
@@ -33,7 +34,7 @@ struct ReportCommand: ParsableCommand {
         return date
     }
 
-    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static func nowMs() -> Int64 { WallClock.nowMs() }
 
     struct Daily: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -167,11 +168,8 @@ struct PlotCommand: ParsableCommand {
 
     /// A stop's disc: its position and length from the stop events.
     static func stopMark(_ stop: ActivityInterval) -> DayPlot.Interval? {
-        guard let event = stop.endEvent ?? stop.startEvent, let payload = try? JSONParser().parse(event.payload),
-            let position = payload["position"]?.arrayValue, position.count >= 2,
-            let lon = position[0].doubleValue, let lat = position[1].doubleValue
-        else { return nil }
-        let end = stop.endMs ?? event.timeMs
+        guard let (lat, lon) = FleetReports.position(of: stop) else { return nil }
+        let end = stop.endMs ?? (stop.endEvent ?? stop.startEvent)?.timeMs ?? stop.startMs
         let minutes = Int((Double(end - stop.startMs) / 60_000).rounded())
         return DayPlot.Interval(
             startMs: stop.startMs, endMs: end, latitude: lat, longitude: lon, label: "\(minutes) min")

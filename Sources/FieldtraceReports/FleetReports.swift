@@ -157,11 +157,7 @@ public struct FleetReports: Sendable {
                 }
             case .stopMinutes:
                 for stop in try intervals(.stops, worker.device, range) {
-                    guard let event = stop.endEvent ?? stop.startEvent,
-                        let payload = try? JSONParser().parse(event.payload),
-                        let position = payload["position"]?.arrayValue, position.count >= 2,
-                        let lon = position[0].doubleValue, let lat = position[1].doubleValue
-                    else { continue }
+                    guard let (lat, lon) = Self.position(of: stop) else { continue }
                     let start = max(stop.startMs, range.lowerBound)
                     let end = min(stop.endMs ?? range.upperBound, range.upperBound)
                     guard end > start else { continue }
@@ -172,5 +168,14 @@ public struct FleetReports: Sendable {
             }
         }
         return map ?? Heatmap(cellM: cellM, referenceLatitude: 0)
+    }
+
+    /// Where a stop was: the `position` its events carry (`[lon, lat]`), degrees; nil if absent.
+    public static func position(of stop: ActivityInterval) -> (latitude: Double, longitude: Double)? {
+        guard let event = stop.endEvent ?? stop.startEvent, let payload = try? JSONParser().parse(event.payload),
+            let position = payload["position"]?.arrayValue, position.count >= 2,
+            let lon = position[0].doubleValue, let lat = position[1].doubleValue
+        else { return nil }
+        return (lat, lon)
     }
 }

@@ -16,19 +16,9 @@ public enum ReportFormats {
         }
     }
 
-    static func time(_ ms: Int64?) -> JSONValue {
-        guard let ms else { return .null }
-        var out: [UInt8] = []
-        ISO8601.append(ms: ms, to: &out)
-        return .string(String(decoding: out, as: UTF8.self))
-    }
+    static func time(_ ms: Int64?) -> JSONValue { ms.map { .string(ISO8601.format(ms: $0)) } ?? .null }
 
-    static func timeText(_ ms: Int64?) -> String {
-        guard let ms else { return "" }
-        var out: [UInt8] = []
-        ISO8601.append(ms: ms, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func timeText(_ ms: Int64?) -> String { ms.map { ISO8601.format(ms: $0) } ?? "" }
 
     static func tenths(_ value: Double) -> JSONValue { .number((value * 10).rounded() / 10) }
 

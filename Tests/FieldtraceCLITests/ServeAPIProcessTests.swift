@@ -11,38 +11,6 @@ import Testing
 /// token made by `fieldtrace token create` beside the running server works; an OsmAnd position
 /// posted without a token is stored; the audit log verifies after shutdown.
 @Suite struct ServeAPIProcessTests {
-    /// One HTTP/1.1 request on loopback with `Connection: close`; the whole response text.
-    static func http(
-        port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: String = ""
-    ) -> String? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { return nil }
-        var text = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-        for (name, value) in headers { text += "\(name): \(value)\r\n" }
-        text += "Content-Length: \(body.utf8.count)\r\n\r\n" + body
-        let request = Array(text.utf8)
-        guard write(fd, request, request.count) == request.count else { return nil }
-        var response: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { break }
-            response += buffer[0..<n]
-        }
-        return String(decoding: response, as: UTF8.self)
-    }
-
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServeProcessTests.executable)))
     func apiAndOsmAndListenersServe() throws {
         let data = NSTemporaryDirectory() + "fieldtrace-serve-api-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -52,10 +20,10 @@ import Testing
         let apiPort = try #require(server.ports["api"])
         let osmandPort = try #require(server.ports["osmand"])
 
-        #expect(Self.http(port: apiPort, "GET", "/health")?.hasPrefix("HTTP/1.1 200") == true)
-        let metrics = try #require(Self.http(port: apiPort, "GET", "/metrics"))
+        #expect(ServeProcessTests.http(port: apiPort, "GET", "/health")?.hasPrefix("HTTP/1.1 200") == true)
+        let metrics = try #require(ServeProcessTests.http(port: apiPort, "GET", "/metrics"))
         #expect(metrics.contains("fieldtrace_engine_fixes_accepted_total ") && metrics.contains("fieldtrace_api_"))
-        let anonymous = try #require(Self.http(port: apiPort, "GET", "/v1/whoami"))
+        let anonymous = try #require(ServeProcessTests.http(port: apiPort, "GET", "/v1/whoami"))
         #expect(anonymous.hasPrefix("HTTP/1.1 401") && anonymous.contains(#""code":"unauthorized""#))
 
         let created = try DecodeProcessTests.run([
@@ -65,17 +33,17 @@ import Testing
         let secret = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(secret.hasPrefix("ft_"))
         let me = try #require(
-            Self.http(port: apiPort, "GET", "/v1/whoami", headers: ["Authorization": "Bearer \(secret)"]))
+            ServeProcessTests.http(port: apiPort, "GET", "/v1/whoami", headers: ["Authorization": "Bearer \(secret)"]))
         #expect(me.hasPrefix("HTTP/1.1 200") && me.contains(#""tenant":"acme""#), "\(me)")
         let made = try #require(
-            Self.http(
+            ServeProcessTests.http(
                 port: apiPort, "POST", "/v1/tokens",
                 headers: ["Authorization": "Bearer \(secret)", "Content-Type": "application/json"],
                 body: #"{"role":"device"}"#))
         #expect(made.hasPrefix("HTTP/1.1 201"), "\(made)")
 
         let posted = try #require(
-            Self.http(port: osmandPort, "POST", "/?id=phone1&lat=52.5&lon=13.4&timestamp=1767225600"))
+            ServeProcessTests.http(port: osmandPort, "POST", "/?id=phone1&lat=52.5&lon=13.4&timestamp=1767225600"))
         #expect(posted.hasPrefix("HTTP/1.1 200") && posted.contains(#""accepted":1"#), "\(posted)")
 
         server.process.terminate()

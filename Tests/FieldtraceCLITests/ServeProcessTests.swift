@@ -62,7 +62,10 @@ import Testing
         }
     }
 
-    static func httpGet(port: Int, path: String) -> String? {
+    /// One HTTP/1.1 request on loopback with `Connection: close`; the whole response text.
+    static func http(
+        port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: String = ""
+    ) -> String? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -76,7 +79,10 @@ import Testing
             }
         }
         guard connected == 0 else { return nil }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        text += "Content-Length: \(body.utf8.count)\r\n\r\n" + body
+        let request = Array(text.utf8)
         guard write(fd, request, request.count) == request.count else { return nil }
         var response: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -87,6 +93,8 @@ import Testing
         }
         return String(decoding: response, as: UTF8.self)
     }
+
+    static func httpGet(port: Int, path: String) -> String? { http(port: port, "GET", path) }
 
     /// `key=value` from a `simulate` report line starting with `prefix`.
     static func field(_ report: String, line prefix: String, _ key: String) -> Int? {

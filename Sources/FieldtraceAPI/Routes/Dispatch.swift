@@ -20,13 +20,12 @@ public func addDispatchRoutes(to group: RouterGroup<APIRequestContext>, services
         var out: [UInt8] = Array(#"{"items":["#.utf8)
         for (i, c) in found.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            appendPosition(c.position, to: &out)
-            out.removeLast()  // the closing brace: two more members follow
-            out.append(contentsOf: #","distance_m":"#.utf8)
-            JSONText.appendNumber((c.distanceM * 10).rounded() / 10, to: &out)
-            out.append(contentsOf: #","age_s":"#.utf8)
-            JSONText.appendNumber((c.ageS * 10).rounded() / 10, to: &out)
-            out.append(UInt8(ascii: "}"))
+            appendPosition(c.position, to: &out) { out in
+                out.append(contentsOf: #","distance_m":"#.utf8)
+                JSONText.appendNumber((c.distanceM * 10).rounded() / 10, to: &out)
+                out.append(contentsOf: #","age_s":"#.utf8)
+                JSONText.appendNumber((c.ageS * 10).rounded() / 10, to: &out)
+            }
         }
         out.append(contentsOf: "]}\n".utf8)
         return Response(
@@ -90,7 +89,8 @@ enum DispatchLimits {
 }
 
 /// A live position as `{"device","time","lat","lon","speed_mps","course_deg","accuracy_m","motion","group"}`.
-func appendPosition(_ p: LiveFleet.Position, to out: inout [UInt8]) {
+/// `more` appends further members before the closing brace.
+func appendPosition(_ p: LiveFleet.Position, to out: inout [UInt8], more: (inout [UInt8]) -> Void = { _ in }) {
     out.append(contentsOf: #"{"device":""#.utf8)
     JSONText.appendEscaped(p.device.rawValue, to: &out)
     out.append(contentsOf: #"","time":""#.utf8)
@@ -117,5 +117,6 @@ func appendPosition(_ p: LiveFleet.Position, to out: inout [UInt8]) {
     } else {
         out.append(contentsOf: "null".utf8)
     }
+    more(&out)
     out.append(UInt8(ascii: "}"))
 }

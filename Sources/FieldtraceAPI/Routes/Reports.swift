@@ -1,4 +1,5 @@
 import FieldtraceCore
+import FieldtraceQuery
 import FieldtraceReports
 import FieldtraceStore
 import Hummingbird
@@ -15,7 +16,7 @@ public func addReportRoutes(to group: RouterGroup<APIRequestContext>, services: 
         var rules = Attendance.Rules()
         rules.graceMinutes = try q.number("grace_min", in: 0...240) ?? rules.graceMinutes
         rules.leftPostMinutes = try q.number("left_post_min", in: 1...1440) ?? rules.leftPostMinutes
-        let rows = try runReport {
+        let rows = try mapped {
             try reports.attendance(
                 tenant: identity.tenant, date: date, group: try q.group(identity), nowMs: services.nowMs(), rules: rules
             )
@@ -31,7 +32,7 @@ public func addReportRoutes(to group: RouterGroup<APIRequestContext>, services: 
         let q = ReportQuery(request)
         let date = try q.date()
         let device = q.text("device")
-        let days = try runReport {
+        let days = try mapped {
             try reports.daily(
                 tenant: identity.tenant, date: date, group: try q.group(identity), device: device,
                 nowMs: services.nowMs())
@@ -48,7 +49,7 @@ public func addReportRoutes(to group: RouterGroup<APIRequestContext>, services: 
         let metric = try q.choice("metric", default: Heatmap.Metric.fixes)
         let cellM = try q.number("cell_m", in: 10...100_000) ?? 250
         let limit = Int(try q.number("limit", in: 1...100_000) ?? 10_000)
-        let map = try runReport {
+        let map = try mapped {
             try reports.heatmap(
                 tenant: identity.tenant, range: range, metric: metric, cellM: cellM, group: try q.group(identity))
         }
@@ -61,33 +62,17 @@ public func addReportRoutes(to group: RouterGroup<APIRequestContext>, services: 
     }
 }
 
-/// Directory errors of a report (an unknown device or group) as API errors.
-func runReport<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as DirectoryError {
-        switch error {
-        case .notFound(let what): throw APIError.notFound(what)
-        case .invalid(let why): throw APIError.badRequest(why)
-        case .conflict(let why): throw APIError(.conflict, why)
-        }
-    }
-}
-
 func reportResponse(_ body: String, format: ReportFormats.Format) -> Response {
     Response(
         status: .ok, headers: [.contentType: format.contentType], body: .init(byteBuffer: ByteBuffer(string: body)))
 }
 
-/// The query parameters of the report and dispatch routes, each checked with a clear message.
+/// The query parameters of the report and dispatch routes: `QueryParameters` (the checks every
+/// `/v1` route shares, errors as 400) plus the local date and the token's group scope.
 struct ReportQuery {
-    let parameters: [String: String]
+    let parameters: QueryParameters
 
-    init(_ request: Request) {
-        var p: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { p[String(key)] = String(value) }
-        parameters = p
-    }
+    init(_ request: Request) { parameters = TrackRoutes.parameters(request) }
 
     func text(_ name: String) -> String? { parameters[name].flatMap { $0.isEmpty ? nil : $0 } }
 
@@ -103,21 +88,11 @@ struct ReportQuery {
 
     func choice<T: RawRepresentable & CaseIterable>(_ name: String, default value: T) throws -> T
     where T.RawValue == String {
-        guard let text = text(name) else { return value }
-        guard let v = T(rawValue: text) else {
-            throw APIError.badRequest(
-                "\(name) '\(text.prefix(32))': one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return v
+        try TrackRoutes.checked { () throws(QueryError) in try parameters.choice(name, default: value) }
     }
 
     func number(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
-        guard let text = text(name) else { return nil }
-        guard let v = Double(text), v.isFinite, range.contains(v) else {
-            throw APIError.badRequest(
-                "\(name) '\(text.prefix(32))': a number in \(range.lowerBound)...\(range.upperBound)")
-        }
-        return v
+        try TrackRoutes.checked { () throws(QueryError) in try parameters.number(name, in: range) }
     }
 
     /// The group asked for, within the token's group scope (a scoped token sees only its group;
@@ -135,13 +110,6 @@ struct ReportQuery {
             let day = try date()
             return (day.daysSinceEpoch * 86_400_000)..<((day.daysSinceEpoch + 1) * 86_400_000)
         }
-        guard let from = text("from"), let to = text("to") else {
-            throw APIError.badRequest("give date=YYYY-MM-DD, or from and to")
-        }
-        let a = try APITime.parse(from, field: "from")
-        let b = try APITime.parse(to, field: "to")
-        guard a < b else { throw APIError.badRequest("from must be before to") }
-        guard b - a <= 31 * 86_400_000 else { throw APIError.badRequest("the range is longer than 31 days") }
-        return a..<b
+        return try TrackRoutes.checked { () throws(QueryError) in try parameters.range(maxMs: 31 * 86_400_000) }
     }
 }

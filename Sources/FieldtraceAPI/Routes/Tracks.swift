@@ -55,7 +55,7 @@ public func addTracksRoutes(to group: RouterGroup<APIRequestContext>, services: 
         if let scope = identity.groupScope, let asked, asked != scope {
             throw APIError.notFound("no group \(asked.prefix(64))")
         }
-        let devices = try TrackRoutes.directoryErrors {
+        let devices = try mapped {
             try directory.devices(
                 tenant: identity.tenant, group: identity.groupScope ?? asked,
                 page: FieldtraceStore.PageRequest(limit: page.limit, after: page.after))
@@ -109,19 +109,6 @@ enum TrackRoutes {
             return try body()
         } catch {
             throw APIError.badRequest(error.message)
-        }
-    }
-
-    /// Directory errors (an unknown group) as API errors.
-    static func directoryErrors<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as DirectoryError {
-            switch error {
-            case .notFound(let what): throw APIError.notFound(what)
-            case .invalid(let why): throw APIError.badRequest(why)
-            case .conflict(let why): throw APIError(.conflict, why)
-            }
         }
     }
 

@@ -1,3 +1,4 @@
+import FieldtraceAnalytics
 import FieldtraceCore
 
 /// Wraps the engine (or any `FixSink`) and files every batch's fixes in a `LiveFleet` once
@@ -11,7 +12,7 @@ public struct LiveFleetSink: FixSink {
     public let filing: @Sendable (DeviceID) -> (tenant: String, group: String?)
     /// Fixes more than this ahead of their receive time are not filed, ms: 5 minutes, the
     /// sanity filter's future tolerance (a device clock that is slightly fast still counts).
-    public static let futureToleranceMs: Int64 = 300_000
+    public static let futureToleranceMs = SanityFilter.Configuration().futureToleranceMs
 
     public init(
         _ inner: any FixSink, fleet: LiveFleet,
