@@ -38,6 +38,19 @@ import Testing
             #expect(bad.status == .badRequest && bad.errorCode == "bad_request" && bad.text.contains("time_zone"))
             let unknown = try await client.call(.post, "/v1/groups", as: .admin, body: #"{"name":"x","colour":"red"}"#)
             #expect(unknown.status == .badRequest && unknown.text.contains("colour: unknown field"))
+            // Fields whose schema says string or object refuse null and other types (schemathesis
+            // found `"time_zone": null` accepted).
+            for body in [
+                #"{"name":"x","time_zone":null}"#, #"{"name":"x","shifts":null}"#, #"{"name":"x","shifts":[]}"#,
+                #"{"id":null,"name":"x"}"#, #"{"name":null}"#,
+            ] {
+                let refused = try await client.call(.post, "/v1/groups", as: .admin, body: body)
+                #expect(refused.status == .badRequest && refused.errorCode == "bad_request", "\(body): \(refused.text)")
+                for method in [HTTPRequest.Method.put, .patch] {
+                    let changed = try await client.call(method, "/v1/groups/north", as: .admin, body: body)
+                    #expect(changed.status == .badRequest, "\(method) \(body): \(changed.text)")
+                }
+            }
             let duplicate = try await client.call(.post, "/v1/groups", as: .admin, body: #"{"id":"north","name":"x"}"#)
             #expect(duplicate.status == .conflict && duplicate.errorCode == "conflict")
 
@@ -70,6 +83,12 @@ import Testing
             let mismatch = try await client.call(
                 .put, "/v1/devices/356938035643809", as: .admin, body: #"{"id":"other"}"#)
             #expect(mismatch.status == .badRequest)
+            let nullID = try await client.call(
+                .put, "/v1/devices/356938035643809", as: .admin, body: #"{"id":null,"name":"V3"}"#)
+            #expect(nullID.status == .badRequest && nullID.text.contains("id: expected a string"), "\(nullID.text)")
+            let nullNames = try await client.call(
+                .post, "/v1/devices", as: .admin, body: #"{"id":"356938035643810","name":null,"kind":null}"#)
+            #expect(nullNames.status == .created && nullNames.json["name"] is NSNull, "\(nullNames.text)")
 
             // Device ids are global: tenant B cannot register A's device, and learns nothing else.
             let taken = try await client.call(

@@ -20,6 +20,7 @@ enum DashboardPage {
         <head>
         <meta charset="utf-8">
         <title>Fieldtrace</title>
+        <link rel="icon" href="data:,">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <style>
         * { box-sizing: border-box; }
@@ -190,7 +191,7 @@ enum DashboardPage {
             ctx.fillStyle = "#d7301f"; ctx.beginPath(); ctx.arc(x, y, 6, 0, 2 * Math.PI); ctx.fill();
           }
           let drawn = 0;
-          const now = Date.now();
+          const now = fleetNow();
           for (const w of state.workers.values()) {
             const [x, y] = p.xy(w.lat, w.lon);
             const stale = now - w.time > 600000;
@@ -208,6 +209,16 @@ enum DashboardPage {
         }
 
         // ---- workers
+        // The clock a worker's age is read against: the wall clock, unless the whole fleet is more
+        // than 10 minutes behind it (a replayed day, a backlog being delivered): then the newest fix
+        // of the fleet, so that moving, stopped and stale keep their meaning. The status line says so.
+        function fleetNow() {
+          const now = Date.now();
+          let newest = 0;
+          for (const w of state.workers.values()) newest = Math.max(newest, w.time);
+          return newest > 0 && now - newest > 600000 ? newest : now;
+        }
+
         function upsertWorker(fix) {
           const time = Date.parse(fix.time);
           const old = state.workers.get(fix.device);
@@ -217,7 +228,11 @@ enum DashboardPage {
 
         function renderWorkers() {
           const rows = [...state.workers.values()].sort((a, b) => a.device.localeCompare(b.device));
-          const now = Date.now();
+          const now = fleetNow();
+          if (now < Date.now() && state.sources.length) {
+            status("connected; fleet clock " + new Date(now).toISOString().slice(0, 16).replace("T", " ")
+              + " UTC (the newest fix, " + Math.round((Date.now() - now) / 60000) + " min behind the wall clock)");
+          }
           $("worker-count").textContent = String(rows.length);
           $("workers").innerHTML = "";
           const select = $("replay-device"), known = new Set([...select.options].map((o) => o.value));
@@ -226,6 +241,7 @@ enum DashboardPage {
             const st = age > 600 ? "stale" : (w.speed_mps || 0) >= 1 ? "moving" : "stopped";
             const tr = document.createElement("tr");
             tr.dataset.device = w.device;
+            tr.dataset.lat = String(w.lat); tr.dataset.lon = String(w.lon); tr.dataset.time = String(w.time);
             if (w.device === state.selected) tr.className = "sel";
             const seen = age < 120 ? age + " s" : Math.round(age / 60) + " min";
             const kmh = w.speed_mps == null ? "" : Math.round(w.speed_mps * 3.6);

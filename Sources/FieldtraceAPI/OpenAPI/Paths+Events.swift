@@ -1,5 +1,11 @@
 extension OpenAPIDocument {
     // MARK: events (helper delivery): cursor read, long poll, SSE
+    /// One frame of the event stream, as OpenAPI 3.1 describes an event stream: `schema` is one
+    /// event (its fields id, event, data, retry); data is the event's JSON, or the reason of the
+    /// last frame before a dropped stream ends.
+    static let sseEvent =
+        #"{type: object, required: [data], properties: {id: {type: string, pattern: "^[0-9]+$"}, event: {type: string}, retry: {type: integer}, data: {type: string, contentMediaType: application/json, contentSchema: {anyOf: [{type: object, required: [id, tenant, detected_at, kind, device, time, confirmed_at, late], properties: {id: {type: integer}, tenant: {type: string}, detected_at: {type: string, format: date-time}, retracts: {type: integer}, kind: {type: string}, device: {type: string}, time: {type: string, format: date-time}, confirmed_at: {type: string, format: date-time}, late: {type: boolean}}}, {type: object, required: [reason], properties: {reason: {type: string}}}]}}}}"#
+
     static let eventPaths = """
           /v1/events:
             get:
@@ -66,7 +72,7 @@ extension OpenAPIDocument {
                   description: the event stream
                   content:
                     text/event-stream:
-                      schema: {type: string}
+                      schema: \(sseEvent)
                 "400": {$ref: "#/components/responses/Error"}
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}

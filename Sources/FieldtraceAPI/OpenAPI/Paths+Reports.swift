@@ -1,5 +1,10 @@
 extension OpenAPIDocument {
     // MARK: reports and dispatch (lead): attendance, daily, heatmap, nearest, live positions
+    /// One frame of the live positions stream (see `sseEvent`): event positions, data the changed
+    /// latest positions.
+    static let positionsEvent =
+        #"{type: object, required: [event, data], properties: {event: {const: positions}, id: {type: string}, retry: {type: integer}, data: {type: string, contentMediaType: application/json, contentSchema: {type: object, required: [items], properties: {items: {type: array, items: {type: object, required: [device, time, lat, lon, valid, late], properties: {device: {type: string}, time: {type: string, format: date-time}, lat: {type: number}, lon: {type: number}, valid: {type: boolean}, late: {type: boolean}}}}}}}}}"#
+
     static let reportPaths = """
           /:
             get:
@@ -117,7 +122,7 @@ extension OpenAPIDocument {
                   description: An event stream.
                   content:
                     text/event-stream:
-                      schema: {type: string}
+                      schema: \(positionsEvent)
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}
                 "404": {$ref: "#/components/responses/Error"}

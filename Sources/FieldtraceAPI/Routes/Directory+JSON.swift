@@ -31,10 +31,11 @@ struct JSONObjectBody {
 
     func value(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
 
-    /// A string field; absent or null is nil.
+    /// A string field; absent is nil. Null is refused: the schema of such a field says string (a
+    /// field that may be cleared is read with `nullableString`).
     func string(_ key: String) throws(APIError) -> String? {
         switch value(key) {
-        case nil, .null?: return nil
+        case nil: return nil
         case .string(let s)?: return s
         case let other?: throw APIError.badRequest("\(key): expected a string, not \(other.typeName)")
         }
@@ -55,11 +56,16 @@ struct JSONObjectBody {
         }
     }
 
-    /// A JSON value field as compact text (the shifts object); absent or null is nil.
-    func json(_ key: String) -> String? {
+    /// A nullable string field where null and absent mean the same: none.
+    func optionalString(_ key: String) throws(APIError) -> String? { try nullableString(key) ?? nil }
+
+    /// An object field as compact text (the shifts object); absent is nil, anything but an object
+    /// is refused (its content is checked by the directory).
+    func object(_ key: String) throws(APIError) -> String? {
         switch value(key) {
-        case nil, .null?: nil
-        case let v?: v.jsonText
+        case nil: return nil
+        case let v? where v.objectValue != nil: return v.jsonText
+        case let other?: throw APIError.badRequest("\(key): expected an object, not \(other.typeName)")
         }
     }
 

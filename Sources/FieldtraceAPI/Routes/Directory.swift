@@ -42,7 +42,7 @@ func addGroupRoutes(to group: RouterGroup<APIRequestContext>, directory: Directo
         let body = try await JSONObjectBody(request, context: context, allowed: ["id", "name", "time_zone", "shifts"])
         let new = NewGroup(
             id: try body.string("id"), name: try body.requiredString("name"),
-            timeZone: try body.string("time_zone") ?? "UTC", shifts: body.json("shifts") ?? "{}")
+            timeZone: try body.string("time_zone") ?? "UTC", shifts: try body.object("shifts") ?? "{}")
         let created = try mapped { try directory.createGroup(tenant: identity.tenant, new) }
         return DirectoryJSON.response(DirectoryJSON.group(created), status: .created)
     }
@@ -54,7 +54,8 @@ func addGroupRoutes(to group: RouterGroup<APIRequestContext>, directory: Directo
                 request, context: context, allowed: ["id", "name", "time_zone", "shifts"])
             try body.checkID(id)
             var patch = GroupPatch(
-                name: try body.string("name"), timeZone: try body.string("time_zone"), shifts: body.json("shifts"))
+                name: try body.string("name"), timeZone: try body.string("time_zone"), shifts: try body.object("shifts")
+            )
             if method == .put {  // a replacement: what is absent takes its default
                 guard patch.name != nil else { throw APIError.badRequest("name: required") }
                 patch.timeZone = patch.timeZone ?? "UTC"
@@ -95,8 +96,8 @@ func addDeviceRoutes(to group: RouterGroup<APIRequestContext>, directory: Direct
         try DirectoryScope.refuseWrites(identity)
         let body = try await JSONObjectBody(request, context: context, allowed: ["id", "name", "group", "kind"])
         let new = NewDevice(
-            id: try body.requiredString("id"), name: try body.string("name"), group: try body.string("group"),
-            kind: try body.string("kind"))
+            id: try body.requiredString("id"), name: try body.optionalString("name"),
+            group: try body.optionalString("group"), kind: try body.optionalString("kind"))
         let created = try mapped { try directory.createDevice(tenant: identity.tenant, new) }
         return DirectoryJSON.response(DirectoryJSON.device(created), status: .created)
     }
@@ -109,8 +110,8 @@ func addDeviceRoutes(to group: RouterGroup<APIRequestContext>, directory: Direct
             let patch: DevicePatch
             if method == .put {  // a replacement: absent fields are cleared
                 patch = DevicePatch(
-                    name: .some(try body.string("name")), group: .some(try body.string("group")),
-                    kind: .some(try body.string("kind")))
+                    name: .some(try body.optionalString("name")), group: .some(try body.optionalString("group")),
+                    kind: .some(try body.optionalString("kind")))
             } else {
                 patch = DevicePatch(
                     name: try body.nullableString("name"), group: try body.nullableString("group"),
