@@ -16,7 +16,7 @@ extension DemoFleet {
     static let jobWorkers: [Int] = [2, 5, 9, 12, 16]
 
     /// Each of `jobWorkers` is sent to its second customer site 20 minutes before leaving its
-    /// first one (the response is the rest of that stay plus the drive: about 25-40 minutes);
+    /// first one (the response is the rest of that stay plus the drive: 20-40 minutes);
     /// the first of them is also sent, at the same time, to a customer site it never visits that
     /// day (its arrival stays null). Deterministic: from the workers' plans only.
     public var jobs: [Job] {
