@@ -29,6 +29,7 @@ public func buildAPIRouter(services: APIServices) -> Router<APIRequestContext> {
     addEventRoutes(to: v1, services: services)
     addDirectoryRoutes(to: v1, services: services)
     addTracksRoutes(to: v1, services: services)
+    addJobRoutes(to: v1, services: services)
     // Other areas add one line each here: addDirectoryRoutes, addQueryRoutes, addEventRoutes, ...
     index.load(router)
     return router

@@ -21,12 +21,16 @@ public enum Permission: String, Sendable, CaseIterable, Hashable {
     case webhooksManage = "webhooks.manage"
     /// Post positions (OsmAnd protocol) over the authenticated API. Telemetry, not audited.
     case ingest = "ingest"
+    /// Jobs given to workers, with their derived arrival at the site (location-derived: audited).
+    case jobsRead = "jobs.read"
+    /// Create, change, cancel and delete jobs (dispatch).
+    case jobsWrite = "jobs.write"
 
     /// Whether a request using this permission reads location data: every such request is
     /// written to the audit log, whatever its method (changes are audited anyway).
     public var readsLocationData: Bool {
         switch self {
-        case .locationRead, .reportsRead: true
+        case .locationRead, .reportsRead, .jobsRead: true
         default: false
         }
     }
@@ -37,8 +41,8 @@ public enum Permission: String, Sendable, CaseIterable, Hashable {
 /// | role | permissions | for |
 /// | --- | --- | --- |
 /// | admin | all | people who run the tenant: tokens, fences, routes, devices |
-/// | dispatcher | self.read, directory.read, assignments.write, location.read, reports.read, events.read | dispatch: where everyone is, who is nearest, today's routes |
-/// | analyst | self.read, directory.read, location.read, reports.read, events.read | read-only analysis: replays, deviations, reports |
+/// | dispatcher | self.read, directory.read, assignments.write, location.read, reports.read, events.read, jobs.read, jobs.write | dispatch: where everyone is, who is nearest, today's routes and jobs |
+/// | analyst | self.read, directory.read, location.read, reports.read, events.read, jobs.read | read-only analysis: replays, deviations, reports, job response times |
 /// | attendance | self.read, directory.read, reports.read, events.read, webhooks.manage | the attendance service: geofence visits and events, by webhook or cursor; no raw tracks |
 /// | device | self.read, ingest | phone apps posting positions; nothing to read |
 public enum Role: String, Sendable, CaseIterable, Hashable, Codable {
@@ -54,9 +58,12 @@ public enum Role: String, Sendable, CaseIterable, Hashable, Codable {
         case .admin:
             Set(Permission.allCases)
         case .dispatcher:
-            [.selfRead, .directoryRead, .assignmentsWrite, .locationRead, .reportsRead, .eventsRead]
+            [
+                .selfRead, .directoryRead, .assignmentsWrite, .locationRead, .reportsRead, .eventsRead, .jobsRead,
+                .jobsWrite,
+            ]
         case .analyst:
-            [.selfRead, .directoryRead, .locationRead, .reportsRead, .eventsRead]
+            [.selfRead, .directoryRead, .locationRead, .reportsRead, .eventsRead, .jobsRead]
         case .attendance:
             [.selfRead, .directoryRead, .reportsRead, .eventsRead, .webhooksManage]
         case .device:

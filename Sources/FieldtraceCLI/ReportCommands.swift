@@ -38,7 +38,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Daily: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Per worker: distance, moving time, stops, trips, top speed, visits, on site vs travelling.")
+            abstract: "Per worker: distance, moving time, stops, trips, top speed, visits, on site, response times.")
         @OptionGroup var common: Common
         @Option(help: "The local day, YYYY-MM-DD (each worker's group time zone).") var date: String
         @Option(help: "Only this device.") var device: String?
@@ -47,8 +47,10 @@ struct ReportCommand: ParsableCommand {
             let day = try ReportCommand.date(date)
             let (store, reports) = try common.open()
             defer { try? store.close() }
+            let jobs = try reports.dailyJobs(tenant: common.tenant, date: day, group: common.group, device: device)
             let days = try reports.daily(
-                tenant: common.tenant, date: day, group: common.group, device: device, nowMs: ReportCommand.nowMs())
+                tenant: common.tenant, date: day, group: common.group, device: device, nowMs: ReportCommand.nowMs(),
+                jobs: jobs)
             let text =
                 common.format == .json
                 ? ReportFormats.dailyJSON(date: day, days: days) : ReportFormats.dailyCSV(days: days)

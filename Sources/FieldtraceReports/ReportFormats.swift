@@ -150,14 +150,16 @@ public enum ReportFormats {
     public static func dailyCSV(days: [DailySummary]) -> String {
         var out =
             "device,fixes,distance_m,moving_minutes,stops,stop_minutes,trips,max_speed_kmh,visits,on_site_minutes,"
-            + "travelling_minutes,deviations,deviation_minutes,gap_minutes\n"
+            + "travelling_minutes,deviations,deviation_minutes,gap_minutes,jobs,jobs_reached,median_response_minutes\n"
         for d in days {
             let fields = [
                 d.device.rawValue, String(d.fixes), String(Int64(d.distanceM.rounded())), tenthsText(d.movingMinutes),
                 String(d.stops), tenthsText(d.stopMinutes), String(d.trips), tenthsText(d.maxSpeedKmh),
                 String(d.visits),
                 tenthsText(d.onSiteMinutes), tenthsText(d.travellingMinutes), String(d.deviations),
-                tenthsText(d.deviationMinutes), tenthsText(d.gapMinutes),
+                tenthsText(d.deviationMinutes), tenthsText(d.gapMinutes), String(d.responses.count),
+                String(d.responses.count { $0.arrivedMs != nil }),
+                FleetTotals([d]).medianResponseMinutes.map(tenthsText) ?? "",
             ]
             out += fields.map(csv).joined(separator: ",") + "\n"
         }

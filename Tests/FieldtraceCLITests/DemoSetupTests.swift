@@ -60,11 +60,11 @@ import Testing
         let first = try DemoSetup.run(data: data, tenant: "demo", seed: 1, nowMs: now)
         #expect(
             first.written == [
-                "groups": 3, "devices": 50, "geofences": 32, "routes": 3, "assignments": 3, "tokens": 1,
+                "groups": 3, "devices": 50, "geofences": 32, "routes": 3, "assignments": 3, "jobs": 6, "tokens": 1,
             ])
         #expect(first.adminToken.hasPrefix("ft_"))
         let second = try DemoSetup.run(data: data, tenant: "demo", seed: 1, nowMs: now + 3_600_000)
-        #expect(second.written.isEmpty && second.kept == 92)
+        #expect(second.written.isEmpty && second.kept == 98)
         #expect(second.adminToken == first.adminToken, "the same token while it is active")
         let tokens = try AccessStore(catalog: try Catalog(path: data + "/catalog.sqlite")).tokens(
             tenant: "demo", limit: 10)
@@ -85,15 +85,19 @@ import Testing
         #expect(
             assignments[0].fromDate.description == "2026-11-22" && assignments[0].toDate.description == "2026-12-06")
         #expect(try directory.groups(tenant: "other").items.isEmpty)
+        // The jobs of the demo day (Friday 2026-11-27 on that Sunday), at its workers' sites.
+        let jobs = try directory.jobs(tenant: "demo").items
+        #expect(jobs.map(\.id) == Self.fleet.jobs.map { "demo-2026-11-27-\($0.key)" }.sorted())
+        #expect(jobs.allSatisfy { $0.assignedMs > Self.dayStartMs && $0.assignedMs < Self.dayStartMs + 43_200_000 })
 
         // Ten days later the assignment no longer covers the week: one more is added, nothing else.
         let later = try DemoSetup.run(data: data, tenant: "demo", seed: 1, nowMs: now + 10 * 86_400_000)
-        #expect(later.written == ["assignments": 3])
+        #expect(later.written == ["assignments": 3, "jobs": 6], "and the jobs of the new demo day")
         // A revoked token is replaced.
         _ = try AccessStore(catalog: try Catalog(path: data + "/catalog.sqlite")).revokeToken(
             id: tokens[0].id, tenant: "demo", atMs: now + 11 * 86_400_000)
         let renewed = try DemoSetup.run(data: data, tenant: "demo", seed: 1, nowMs: now + 12 * 86_400_000)
-        #expect(renewed.written == ["tokens": 1] && renewed.adminToken != first.adminToken)
+        #expect(renewed.written == ["tokens": 1, "jobs": 6] && renewed.adminToken != first.adminToken)
     }
 
     @Test func aDeviceOfAnotherTenantIsAClearError() throws {

@@ -15,6 +15,7 @@ public enum OpenAPIDocument {
         webhookPaths,
         directoryPaths,
         tracksPaths,
+        jobPaths,
         // directoryPaths, queryPaths, eventPaths, webhookPaths: one line each.
     ]
 

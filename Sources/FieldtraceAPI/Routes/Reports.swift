@@ -35,7 +35,9 @@ public func addReportRoutes(to group: RouterGroup<APIRequestContext>, services: 
         let days = try mapped {
             try reports.daily(
                 tenant: identity.tenant, date: date, group: try q.group(identity), device: device,
-                nowMs: services.nowMs())
+                nowMs: services.nowMs(),
+                jobs: try reports.dailyJobs(
+                    tenant: identity.tenant, date: date, group: q.group(identity), device: device))
         }
         let format = try q.format()
         return reportResponse(

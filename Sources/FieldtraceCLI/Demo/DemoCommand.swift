@@ -27,12 +27,13 @@ struct DemoCommand: AsyncParsableCommand {
 struct DemoSetupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "setup",
-        abstract: "Write the demo tenant's groups, devices, sites, depots and routes (idempotent).",
+        abstract: "Write the demo tenant's groups, devices, sites, depots, routes and jobs (idempotent).",
         discussion: """
             Writes into the directory tables of DIR/catalog.sqlite, for the tenant: 3 groups (repair crew and \
             sales 08:00-17:00, home-care nurses 07:00-15:00, Monday to Friday, Europe/Paris), 50 devices (one per \
             worker, in their group; Teltonika, JT/T 808, GT06 and NMEA ids), 30 customer sites and 2 depots as \
-            geofences, 3 planned routes assigned to 3 workers for the week around today; and an admin token of \
+            geofences, 3 planned routes assigned to 3 workers for the week around today, 6 jobs of the day \
+            `demo fleet` simulates (5 workers sent to a customer site; one site is never reached); and an admin token of \
             the tenant, whose secret is kept in DIR/demo/admin-token (mode 0600) and reused while the token is \
             active. Only what is missing is written: a second run changes nothing. Prints \
             `demo tenant=... admin_token=...`.

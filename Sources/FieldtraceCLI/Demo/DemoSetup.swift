@@ -6,7 +6,7 @@ import Foundation
 
 /// Writes the demo world (`DemoFleet`) into a data directory's directory tables, for one
 /// tenant: groups with shifts, the workers' devices, sites and depots as geofences, planned
-/// routes and their assignments; and an admin token of the tenant (the API's access store).
+/// routes and their assignments, the demo day's jobs (`DemoFleet.jobs`); and an admin token of the tenant (the API's access store).
 ///
 /// Idempotent: only what is missing is written. A row with a demo id that already exists is
 /// left as it is (an edited fence stays edited); a route keeps its assignment while that covers
@@ -22,7 +22,7 @@ enum DemoSetup {
     static let assignmentFutureDays: Int64 = 7
 
     struct Summary: Equatable {
-        /// Rows written per kind (`groups`, `devices`, `geofences`, `routes`, `assignments`).
+        /// Rows written per kind (`groups`, `devices`, `geofences`, `routes`, `assignments`, `jobs`).
         var written: [String: Int] = [:]
         /// Rows that were already there.
         var kept = 0
@@ -93,6 +93,23 @@ enum DemoSetup {
                         toDate: today.adding(days: assignmentFutureDays).description))
             }
             note("assignments", !covered)
+        }
+
+        // The jobs of the day `demo fleet` simulates by default (the latest weekday whose 06:30
+        // has passed), so the daily report shows response times once the fleet has driven it.
+        let demoDate = DemoClock.demoDate(nowMs: nowMs, zone: zone)
+        let windowStartMs = zone.utcMs(of: demoDate, minuteOfDay: DemoFleet.windowStartMinute)
+        for job in fleet.jobs {
+            let id = "demo-\(demoDate)-\(job.key)"
+            let exists = try found { try directory.job(tenant: tenant, id: id) }
+            if !exists {
+                _ = try directory.createJob(
+                    tenant: tenant,
+                    NewJob(
+                        id: id, device: fleet.workers[job.worker].deviceID, site: job.site,
+                        assignedMs: windowStartMs + Int64(job.assignedSecond) * 1000, note: job.note))
+            }
+            note("jobs", !exists)
         }
 
         let token = try adminToken(data: data, tenant: tenant, catalog: catalog, nowMs: nowMs)

@@ -120,11 +120,19 @@ public struct DailySummary: Sendable, Hashable {
         s.deviations = dayDeviations.count
         s.deviationMinutes = minutes(dayDeviations)
         s.responses = jobs.sorted { ($0.assignedMs, $0.id) < ($1.assignedMs, $1.id) }.map { job in
-            let arrival = visits.filter { $0.site == job.site && ($0.exitMs ?? .max) >= job.assignedMs }
-                .map { max($0.enterMs, job.assignedMs) }.min()
-            return Response(job: job.id, site: job.site, assignedMs: job.assignedMs, arrivedMs: arrival)
+            Response(job: job.id, site: job.site, assignedMs: job.assignedMs, arrivedMs: arrival(at: job, visits))
         }
         return s
+    }
+}
+
+extension DailySummary {
+    /// When the worker reached `job`'s site: the first visit of the site still open at the
+    /// assignment (already there: the assignment instant, 0 minutes) or begun after it; nil
+    /// when none of `visits` is. Ms UTC.
+    public static func arrival(at job: Job, _ visits: [Attendance.Visit]) -> Int64? {
+        visits.filter { $0.site == job.site && ($0.exitMs ?? .max) >= job.assignedMs }
+            .map { max($0.enterMs, job.assignedMs) }.min()
     }
 }
 

@@ -146,6 +146,7 @@ public final class Catalog: Sendable {
         Directory.registerMigrations(&migrator)
         Access.registerMigrations(&migrator)
         Webhooks.registerMigrations(&migrator)
+        Directory.registerJobMigrations(&migrator)
         return migrator
     }
 

@@ -50,6 +50,7 @@ enum MatrixTables {
         webhookRows,
         directoryRows,
         trackRows,
+        jobRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
@@ -62,6 +63,7 @@ enum CrossTenantTables {
         webhookRows,
         directoryRows,
         trackRows,
+        jobRows,
         // directoryRows, queryRows, eventRows, webhookRows
     ]
 }
