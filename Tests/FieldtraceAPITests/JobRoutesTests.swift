@@ -109,13 +109,16 @@ import Testing
                     "due_at"
                 ),
                 (#"{"device":"w1","site":"site-a","status":"open"}"#, "unknown field"),
+                (#"{"device":"w1","site":"site-a","assigned_at":null}"#, "assigned_at: expected a time, not null"),
+                (#"{"device":"w1","site":null}"#, "site: expected a string"),
                 (#"[1]"#, "object"),
             ]
             for (body, words) in cases {
                 let (status, code, text) = try await post(body)
                 #expect(status == 400 && code == "bad_request" && text.contains(words), "\(body): \(status) \(text)")
             }
-            _ = try await post(#"{"id":"j1","device":"w1","site":"site-a"}"#)
+            let nullNote = try await post(#"{"id":"j1","device":"w1","site":"site-a","note":null,"due_at":null}"#)
+            #expect(nullNote.0 == 201, "\(nullNote.2)")
             let (status, code, _) = try await post(#"{"id":"j1","device":"w1","site":"site-a"}"#)
             #expect(status == 409 && code == "conflict")
 

@@ -48,7 +48,7 @@ public func addJobRoutes(to group: RouterGroup<APIRequestContext>, services: API
         let new = NewJob(
             id: try body.string("id"), device: try body.requiredString("device"), site: try body.requiredString("site"),
             assignedMs: try JobJSON.time(body, "assigned_at") ?? services.nowMs(),
-            dueMs: try JobJSON.time(body, "due_at"), note: try body.string("note"))
+            dueMs: try JobJSON.time(body, "due_at", nullable: true), note: try body.optionalString("note"))
         try JobScope.checkDevice(new.device, identity, directory)
         let job = try mapped { try directory.createJob(tenant: identity.tenant, new) }
         return DirectoryJSON.response(
@@ -61,7 +61,7 @@ public func addJobRoutes(to group: RouterGroup<APIRequestContext>, services: API
         var patch = JobPatch(
             device: try body.string("device"), site: try body.string("site"),
             assignedMs: try JobJSON.time(body, "assigned_at"), note: try body.nullableString("note"))
-        if body.value("due_at") != nil { patch.dueMs = .some(try JobJSON.time(body, "due_at")) }
+        if body.value("due_at") != nil { patch.dueMs = .some(try JobJSON.time(body, "due_at", nullable: true)) }
         switch try body.string("status") {
         case nil: break
         case "open"?: patch.cancelled = false
@@ -101,10 +101,13 @@ enum JobJSON {
     }
 
     /// A time field: an ISO 8601 string or Unix ms (an integer, or its digits as a string);
-    /// absent or null is nil.
-    static func time(_ body: JSONObjectBody, _ key: String) throws(APIError) -> Int64? {
+    /// absent is nil; null is nil where the field may be cleared (`nullable`), refused elsewhere.
+    static func time(_ body: JSONObjectBody, _ key: String, nullable: Bool = false) throws(APIError) -> Int64? {
         switch body.value(key) {
-        case nil, .null?: return nil
+        case nil: return nil
+        case .null?:
+            guard nullable else { throw APIError.badRequest("\(key): expected a time, not null") }
+            return nil
         case .string(let text)?:
             guard let ms = QueryParameters.parseTime(text) else {
                 throw APIError.badRequest(
