@@ -1,6 +1,7 @@
 import FieldtraceAPI
 import Hummingbird
 import Testing
+import Yams
 
 @Suite struct OpenAPITests {
     /// `METHOD /path` pairs of the document: path items are keys indented by 2 spaces under
@@ -42,6 +43,19 @@ import Testing
             "openapi: 3.1.0\npaths:\n  /a/{id}:\n    parameters: []\n    get:\n      summary: x\n    delete:\n"
             + "      responses: {}\ncomponents:\n  /not:\n    get:\n"
         #expect(Self.documentedOperations(yaml) == ["GET /a/{id}", "DELETE /a/{id}"])
+    }
+
+    /// The document as a client reads it: valid YAML whose paths are the documented operations.
+    @Test func documentIsValidYAML() throws {
+        let loaded = try Yams.load(yaml: OpenAPIDocument.yaml) as? [String: Any]
+        #expect(loaded?["openapi"] as? String == "3.1.0")
+        let paths = loaded?["paths"] as? [String: Any] ?? [:]
+        let methods: Set<String> = ["get", "put", "post", "delete", "patch", "head", "options"]
+        let parsed = Set(
+            paths.flatMap { path, item in
+                ((item as? [String: Any]) ?? [:]).keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
+            })
+        #expect(parsed == Self.documentedOperations(OpenAPIDocument.yaml))
     }
 
     @Test func documentIsServed() async throws {

@@ -3,7 +3,7 @@ extension OpenAPIDocument {
     /// One frame of the live positions stream (see `sseEvent`): event positions, data the changed
     /// latest positions.
     static let positionsEvent =
-        #"{type: object, required: [event, data], properties: {event: {const: positions}, id: {type: string}, retry: {type: integer}, data: {type: string, contentMediaType: application/json, contentSchema: {type: object, required: [items], properties: {items: {type: array, items: {type: object, required: [device, time, lat, lon, valid, late], properties: {device: {type: string}, time: {type: string, format: date-time}, lat: {type: number}, lon: {type: number}, valid: {type: boolean}, late: {type: boolean}}}}}}}}}"#
+        #"{type: object, required: [event, data], properties: {event: {const: positions}, id: {type: string}, retry: {type: integer}, data: {type: string, contentMediaType: application/json, contentSchema: {type: object, required: [items], properties: {items: {type: array, items: {type: object, required: [device, time, lat, lon, speed_mps, course_deg, accuracy_m, motion, group], properties: {device: {type: string}, time: {type: string, format: date-time}, lat: {type: number}, lon: {type: number}, speed_mps: {type: [number, "null"]}, course_deg: {type: [number, "null"]}, accuracy_m: {type: [number, "null"]}, motion: {type: string, enum: [moving, stopped, unknown]}, group: {type: [string, "null"]}}}}}}}}}"#
 
     static let reportPaths = """
           /:
@@ -123,6 +123,7 @@ extension OpenAPIDocument {
                   content:
                     text/event-stream:
                       schema: \(positionsEvent)
+                "400": {$ref: "#/components/responses/Error"}
                 "401": {$ref: "#/components/responses/Error"}
                 "403": {$ref: "#/components/responses/Error"}
                 "404": {$ref: "#/components/responses/Error"}
