@@ -113,7 +113,9 @@ enum DashboardPage {
           const pts = [];
           for (const w of state.workers.values()) pts.push([w.lat, w.lon]);
           if (state.track) for (const f of state.track) pts.push([f.lat, f.lon]);
-          if (!pts.length) for (const f of state.fences) for (const p of fencePoints(f)) pts.push(p);
+          // The fences too: the view keeps the whole working area (sites, depots) in frame, so it
+          // does not jump when everyone is parked at one depot.
+          for (const f of state.fences) for (const p of fencePoints(f)) pts.push(p);
           if (!pts.length) pts.push([0, 0]);
           let [minLat, maxLat, minLon, maxLon] = [90, -90, 180, -180];
           for (const [la, lo] of pts) {
