@@ -23,6 +23,7 @@ import Testing
         #expect(ServeProcessTests.http(port: apiPort, "GET", "/health")?.hasPrefix("HTTP/1.1 200") == true)
         let metrics = try #require(ServeProcessTests.http(port: apiPort, "GET", "/metrics"))
         #expect(metrics.contains("fieldtrace_engine_fixes_accepted_total ") && metrics.contains("fieldtrace_api_"))
+        #expect(metrics.contains("\nfieldtrace_sse_subscribers 0\n"), "the SSE fan-out's subscribers")
         let anonymous = try #require(ServeProcessTests.http(port: apiPort, "GET", "/v1/whoami"))
         #expect(anonymous.hasPrefix("HTTP/1.1 401") && anonymous.contains(#""code":"unauthorized""#))
 

@@ -152,6 +152,8 @@ import Testing
         }
         #expect((commits?.split(separator: " ").last).flatMap { Int($0) } ?? 0 > 0, "WAL commits counted")
         #expect(metrics.contains("fieldtrace_wal_fsync_duration_seconds_bucket{le=\"+Inf\"}"))
+        #expect(metrics.contains("\nfieldtrace_webhook_events_delivered_total 0\n"), "webhook counters")
+        #expect(metrics.contains("\nfieldtrace_webhook_subscriptions_active 0\n"))
         #expect(Self.httpGet(port: metricsPort, path: "/health")?.contains("ok") == true)
 
         server.process.terminate()  // SIGTERM

@@ -121,8 +121,17 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = [
             EngineService(engine: engine, tickInterval: c.tickInterval, logger: logger) { setups.rollOver() }
         ]
+        // Webhooks of every tenant are delivered whether or not the API listens.
+        let webhookTransport = HTTPClientTransport()
+        let deliverer = WebhookDeliverer(
+            store: WebhookStore(catalog: store.catalog), eventLog: eventLog, transport: webhookTransport,
+            groupMembers: GroupMembership.resolver(directory), logger: Logger(label: "fieldtrace.webhooks"))
+        let broadcaster = c.api.map { _ in
+            EventBroadcaster(eventLog: eventLog, logger: Logger(label: "fieldtrace.events"))
+        }
         var metricsPart = ""
-        let metrics = ServeMetrics(ingest: ingest, engine: engine, sink: sink)
+        let metrics = ServeMetrics(
+            ingest: ingest, engine: engine, sink: sink, deliverer: deliverer, broadcaster: broadcaster)
         if let port = c.metricsPort {
             let http: MetricsHTTPService
             do {
@@ -139,17 +148,11 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(http)
             metricsPart = " metrics=\(c.metricsHost):\(http.port ?? port)"
         }
-        // Webhooks of every tenant are delivered whether or not the API listens.
-        let webhookTransport = HTTPClientTransport()
-        let deliverer = WebhookDeliverer(
-            store: WebhookStore(catalog: store.catalog), eventLog: eventLog, transport: webhookTransport,
-            groupMembers: GroupMembership.resolver(directory), logger: Logger(label: "fieldtrace.webhooks"))
         services.append(deliverer)
         // After the engine and before ingest: on shutdown the API drains before the engine stops.
         // The SSE fan-out comes after the API, so it stops first and ends the open streams.
         var api: APIServer?
-        if let configuration = c.api {
-            let broadcaster = EventBroadcaster(eventLog: eventLog, logger: Logger(label: "fieldtrace.events"))
+        if let configuration = c.api, let broadcaster {
             let server = APIServer(
                 services: APIServices(
                     store: store, eventLog: eventLog, sink: sink, configuration: configuration, nowMs: WallClock.nowMs,

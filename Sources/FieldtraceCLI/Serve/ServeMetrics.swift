@@ -1,3 +1,4 @@
+import FieldtraceDelivery
 import FieldtraceEngine
 import FieldtraceIngest
 import FieldtraceStore
@@ -10,6 +11,9 @@ struct ServeMetrics: Sendable {
     let ingest: IngestServer
     let engine: AnalyticsEngine
     let sink: AckLatencySink
+    let deliverer: WebhookDeliverer
+    /// The SSE fan-out; nil when the API is off.
+    let broadcaster: EventBroadcaster?
 
     func render() -> String {
         var out = PrometheusText()
@@ -124,6 +128,27 @@ struct ServeMetrics: Sendable {
         out.line("\(fsync)_count \(wal.commits)")
         out.header("fieldtrace_wal_fsync_max_seconds", "gauge", "The longest WAL commit since the start.")
         out.line("fieldtrace_wal_fsync_max_seconds \(Double(wal.maxNanoseconds) / 1e9)")
+
+        let d = deliverer.metrics()
+        let webhookCounters: [(String, String, Int)] = [
+            ("requests_delivered_total", "Webhook requests the receiver answered 2xx.", d.requestsDelivered),
+            ("events_delivered_total", "Events in those requests.", d.eventsDelivered),
+            ("attempts_failed_total", "Webhook attempts that failed (refused, timed out, non-2xx).", d.attemptsFailed),
+            (
+                "batches_abandoned_total", "Batches given up after the retry horizon (recorded in the delivery log).",
+                d.batchesAbandoned
+            ),
+        ]
+        for (name, help, value) in webhookCounters {
+            out.header("fieldtrace_webhook_" + name, "counter", help)
+            out.sample("fieldtrace_webhook_" + name, [:], value)
+        }
+        out.header("fieldtrace_webhook_subscriptions_active", "gauge", "Webhook subscriptions being delivered.")
+        out.sample("fieldtrace_webhook_subscriptions_active", [:], d.workers)
+        if let broadcaster {
+            out.header("fieldtrace_sse_subscribers", "gauge", "Open event streams (/v1/events/stream).")
+            out.sample("fieldtrace_sse_subscribers", [:], broadcaster.subscriberCount)
+        }
 
         let h = sink.snapshot()
         let name = "fieldtrace_accept_duration_seconds"
