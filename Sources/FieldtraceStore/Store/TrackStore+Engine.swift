@@ -19,7 +19,7 @@ extension TrackStore {
     public func newestFixTime(device: DeviceID) throws -> Int64? {
         lock.lock()
         defer { lock.unlock() }
-        let buffered = buffers[device]?.fixes.lazy.map(\.timeMs).max()
+        let buffered = buffers[device]?.newestTimeMs
         let segmented = try catalog.newestSegmentEnd(device: device, level: 0)
         return [buffered, segmented].compactMap { $0 }.max()
     }

@@ -26,10 +26,7 @@ extension TrackStore {
                 let newest = try catalog.newestSegments(
                     devices: Array(slice), level: 0, maxSpanMs: options.segmentMaxSpanMs)
                 for device in slice {
-                    var buffered: Fix?
-                    for fix in buffers[device]?.fixes ?? [] where fix.timeMs > (buffered?.timeMs ?? .min) {
-                        buffered = fix
-                    }
+                    let buffered = buffers[device]?.newest
                     // A segment's copy was stored before the buffer's: it wins a tie.
                     if let entry = newest[device], entry.t1 >= (buffered?.timeMs ?? .min) {
                         if let fix = cache?.fix(segment: entry.id) {
@@ -62,7 +59,7 @@ extension TrackStore {
     /// `nil` when it has none. Two indexed catalog queries per level.
     public func fixTimeBounds(device: DeviceID) throws -> ClosedRange<Int64>? {
         try withLock {
-            var times: [Int64] = buffers[device]?.fixes.map(\.timeMs) ?? []
+            var times: [Int64] = buffers[device]?.records.map(\.timeMs) ?? []
             for level in 0...1 {
                 if let bounds = try catalog.segmentBounds(
                     device: device, level: level, maxSpanMs: options.segmentMaxSpanMs)

@@ -86,7 +86,7 @@ extension TrackStore {
         let entries = try catalog.segments(device: device, level: level, from: from, to: to)
         let blobs = try entries.map { try packs.read(file: $0.file, offset: $0.offset, length: $0.length) }
         let buffered =
-            level == 0 ? buffers[device]?.fixes.filter { $0.timeMs >= from && $0.timeMs <= to } ?? [] : []
+            level == 0 ? buffers[device]?.fixes(from: from, to: to) ?? [] : []
         return (entries, blobs, buffered)
     }
 

@@ -121,7 +121,7 @@ extension TrackStore {
             file.close()
         }
         lock.lock()
-        stats.bufferedFixes = buffers.values.reduce(0) { $0 + $1.fixes.count }
+        stats.bufferedFixes = buffers.values.reduce(0) { $0 + $1.count }
         lock.unlock()
         return stats
     }

@@ -56,11 +56,6 @@ public final class TrackStore: @unchecked Sendable {
     /// theirs are never buffered again; guarded by `lock`.
     var erasures: [DeviceID: UInt64] = [:]
 
-    struct DeviceBuffer {
-        var fixes: [Fix] = []
-        var sequences: [UInt64] = []
-    }
-
     public init(directory: String, options: StoreOptions = .init()) throws {
         self.directory = directory
         self.options = options
@@ -87,8 +82,8 @@ public final class TrackStore: @unchecked Sendable {
 
     private func buffer(_ fixes: [Fix], sequence: UInt64) {
         for fix in fixes where erasures[fix.device].map({ sequence > $0 }) ?? true {
-            buffers[fix.device, default: DeviceBuffer()].fixes.append(fix.canonicalized())
-            buffers[fix.device]!.sequences.append(sequence)
+            buffers[fix.device, default: DeviceBuffer(device: fix.device)].append(
+                fix.canonicalized(), sequence: sequence)
         }
         appliedAhead.insert(sequence)
         while appliedAhead.remove(appliedThrough + 1) != nil { appliedThrough += 1 }
@@ -120,7 +115,7 @@ public final class TrackStore: @unchecked Sendable {
         // Only this batch's devices can have filled up: O(batch), not O(devices buffered).
         var full: [DeviceID] = []
         for fix in fixes where !full.contains(fix.device) {
-            if let buffer = buffers[fix.device], buffer.fixes.count >= options.segmentMaxFixes {
+            if let buffer = buffers[fix.device], buffer.count >= options.segmentMaxFixes {
                 full.append(fix.device)
             }
         }
@@ -143,15 +138,15 @@ public final class TrackStore: @unchecked Sendable {
         var encoded: [[UInt8]] = []
         var headers: [SegmentEntry] = []
         for device in devices.sorted() {
-            guard var buffer = buffers[device], !buffer.fixes.isEmpty else { continue }
+            guard let buffer = buffers[device], !buffer.isEmpty else { continue }
             // Time order, first arrival wins on equal fix times (the natural key).
-            let order = buffer.fixes.indices.sorted {
-                (buffer.fixes[$0].timeMs, $0) < (buffer.fixes[$1].timeMs, $1)
+            let order = buffer.records.indices.sorted {
+                (buffer.timeMs(at: $0), $0) < (buffer.timeMs(at: $1), $1)
             }
             var fixes: [Fix] = []
             var sequences: [UInt64] = []
-            for i in order where fixes.last?.timeMs != buffer.fixes[i].timeMs {
-                fixes.append(buffer.fixes[i])
+            for i in order where fixes.last?.timeMs != buffer.timeMs(at: i) {
+                fixes.append(buffer.fix(at: i))
                 sequences.append(buffer.sequences[i])
             }
             var ranges = chunkRanges(fixes)
@@ -170,9 +165,8 @@ public final class TrackStore: @unchecked Sendable {
                 }
             }
             let start = ranges.last?.upperBound ?? 0
-            buffer.fixes = Array(fixes[start...])
-            buffer.sequences = Array(sequences[start...])
-            buffers[device] = buffer.fixes.isEmpty ? nil : buffer
+            let rest = DeviceBuffer(device: device, fixes: fixes[start...], sequences: sequences[start...])
+            buffers[device] = rest.isEmpty ? nil : rest
         }
         guard !encoded.isEmpty else { return }
         let checkpoint = checkpointCandidate()
