@@ -25,8 +25,10 @@ import Testing
         try store.append(Array(fixes[2600...]))  // stays buffered
         #expect(try store.stats().bufferedFixes == 400 && store.stats().segments >= 6)
         let ranges: [(Int64, Int64)] = [
-            (.min, .max), (start + 123_456, start + 2_000_000), (start + 2_500_000, start + 2_700_500),
-            (start + 2_800_000, start + 2_800_000), (start - 10, start + 10), (start + 9_000_000, .max),
+            (.min, .max), (Self.start + 123_456, Self.start + 2_000_000),
+            (Self.start + 2_500_000, Self.start + 2_700_500),
+            (Self.start + 2_800_000, Self.start + 2_800_000), (Self.start - 10, Self.start + 10),
+            (Self.start + 9_000_000, .max),
         ]
         for (from, to) in ranges {
             let replayed = try store.replay(device: device, from: from, to: to)
@@ -51,8 +53,8 @@ import Testing
         try store.flush()
         #expect(try store.replayColumns(device: device) == nil)
         // A range within one segment has no overlap.
-        let inner = try store.replayColumns(device: device, from: start, to: start + 500_000)
-        #expect(inner == Self.columns(try store.replay(device: device, from: start, to: start + 500_000)))
+        let inner = try store.replayColumns(device: device, from: Self.start, to: Self.start + 500_000)
+        #expect(inner == Self.columns(try store.replay(device: device, from: Self.start, to: Self.start + 500_000)))
     }
 
     @Test func aDamagedSegmentIsAnError() throws {

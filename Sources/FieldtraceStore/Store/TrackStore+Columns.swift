@@ -62,7 +62,8 @@ public struct TrackColumns: Sendable, Equatable {
 
     /// Appends the fixes of a decoded segment with `from <= time <= to`, after the checks
     /// `SegmentDecoder` makes when it builds fixes (times increasing, coordinates in range).
-    /// False when an altitude is beyond `maxAltitudeCm`.
+    /// False when an altitude is beyond `maxAltitudeCm`. Times increase, so the fixes in range
+    /// are one run: copied column by column in tight loops (no per-fix append).
     mutating func append(_ segment: SegmentColumns, from: Int64, to: Int64) throws(PackingError) -> Bool {
         let n = segment.count
         let time = segment.slot(.time)
@@ -70,6 +71,8 @@ public struct TrackColumns: Sendable, Equatable {
         let lon = segment.slot(.longitude)
         let altitude = segment.slot(.altitude)
         var previous = Int64.min
+        var first = n
+        var end = 0
         for i in 0..<n {
             let t = time[i]
             let la = lat[i]
@@ -77,18 +80,34 @@ public struct TrackColumns: Sendable, Equatable {
             guard t > previous, la >= -900_000_000, la <= 900_000_000, lo >= -1_800_000_000, lo <= 1_800_000_000
             else { throw .malformed("fix \(i) out of order or range") }
             previous = t
-            guard t >= from && t <= to else { continue }
-            var cm = Self.noAltitude
-            if segment.has(.altitude, i) {
-                cm = altitude[i]
-                guard cm > -Self.maxAltitudeCm && cm < Self.maxAltitudeCm else { return false }
+            if t < from { continue }
+            if t <= to {
+                first = min(first, i)
+                end = i + 1
             }
-            timesMs.append(t)
-            latitudesE7.append(Int32(truncatingIfNeeded: la))
-            longitudesE7.append(Int32(truncatingIfNeeded: lo))
-            altitudesCm.append(cm)
         }
-        return true
+        guard first < end else { return true }
+        let count = end - first
+        let old = self.count
+        timesMs.append(contentsOf: UnsafeBufferPointer(start: time + first, count: count))
+        latitudesE7.append(contentsOf: repeatElement(0, count: count))
+        longitudesE7.append(contentsOf: repeatElement(0, count: count))
+        altitudesCm.append(contentsOf: repeatElement(Self.noAltitude, count: count))
+        latitudesE7.withUnsafeMutableBufferPointer { out in
+            for k in 0..<count { out[old + k] = Int32(truncatingIfNeeded: lat[first + k]) }
+        }
+        longitudesE7.withUnsafeMutableBufferPointer { out in
+            for k in 0..<count { out[old + k] = Int32(truncatingIfNeeded: lon[first + k]) }
+        }
+        var exact = true
+        altitudesCm.withUnsafeMutableBufferPointer { out in
+            for k in 0..<count where segment.has(.altitude, first + k) {
+                let cm = altitude[first + k]
+                exact = exact && cm > -Self.maxAltitudeCm && cm < Self.maxAltitudeCm
+                out[old + k] = cm
+            }
+        }
+        return exact
     }
 }
 
