@@ -127,6 +127,41 @@ enum FastText {
         return text.withUTF8 { bytes($0, p) }
     }
 
+    /// `cm / 100` as a decimal, trailing zeros trimmed: the text of `decimal(cm, decimals: 2,
+    /// negative: cm < 0)` (and so of `number` for a stored altitude), with the common one to
+    /// three digit metres written without a loop.
+    @inline(__always)
+    static func centimetres(_ cm: Int64, _ p: Cursor) -> Cursor {
+        var p = p
+        if cm < 0 { p = byte(UInt8(ascii: "-"), p) }
+        let magnitude = cm.magnitude
+        let whole = magnitude / 100
+        let fraction = magnitude &- whole &* 100
+        if whole < 10 {
+            p[0] = UInt8(truncatingIfNeeded: 48 &+ whole)
+            p += 1
+        } else if whole < 100 {
+            p[0] = UInt8(truncatingIfNeeded: 48 &+ whole / 10)
+            p[1] = UInt8(truncatingIfNeeded: 48 &+ whole % 10)
+            p += 2
+        } else if whole < 1000 {
+            let rest = whole % 100
+            p[0] = UInt8(truncatingIfNeeded: 48 &+ whole / 100)
+            p[1] = UInt8(truncatingIfNeeded: 48 &+ rest / 10)
+            p[2] = UInt8(truncatingIfNeeded: 48 &+ rest % 10)
+            p += 3
+        } else {
+            p = unsigned(whole, p)
+        }
+        guard fraction != 0 else { return p }
+        p[0] = UInt8(ascii: ".")
+        p[1] = UInt8(truncatingIfNeeded: 48 &+ fraction / 10)
+        let last = fraction % 10
+        guard last != 0 else { return p + 2 }
+        p[2] = UInt8(truncatingIfNeeded: 48 &+ last)
+        return p + 3
+    }
+
     /// `units / 10^decimals` as a decimal, trailing zeros of the fraction trimmed.
     @inline(__always)
     static func decimal(_ units: Int64, decimals: Int, negative: Bool, _ p: Cursor) -> Cursor {

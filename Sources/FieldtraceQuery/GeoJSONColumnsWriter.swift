@@ -4,7 +4,8 @@ import FieldtraceStore
 /// The GeoJSON document of `TrackRenderer` (the same bytes; see its shape there), written
 /// straight from `TrackColumns` into caller-supplied memory: no `Fix` per fix, no intermediate
 /// array, so an HTTP response fills its buffers in place. Altitudes are written from their
-/// integer centimetres, the way `FastText.number` writes the `Double` a replayed fix holds.
+/// integer centimetres (`FastText.centimetres`), the text `FastText.number` writes for the
+/// `Double` a replayed fix holds.
 ///
 /// Pull-based like `TrackRenderer`: `write(into:)` fills a buffer and says how much it wrote,
 /// until `isFinished`. O(bytes written); allocates nothing per call.
@@ -91,8 +92,7 @@ public struct GeoJSONColumnsWriter: Sendable {
                         p = FastText.e7(lat[i], FastText.byte(UInt8(ascii: ","), p))
                         let cm = alt[i]
                         if cm != TrackColumns.noAltitude {
-                            p = FastText.decimal(
-                                cm, decimals: 2, negative: cm < 0, FastText.byte(UInt8(ascii: ","), p))
+                            p = FastText.centimetres(cm, FastText.byte(UInt8(ascii: ","), p))
                         }
                         p = FastText.byte(UInt8(ascii: "]"), p)
                         i += 1

@@ -79,6 +79,20 @@ import Testing
         #expect(columns.count == 7200 && columns.altitudeM(5) == fixes[5].altitudeM)
     }
 
+    @Test func centimetresAreTheDecimalOfTheStoredDouble() {
+        var random = SeededRandom(seed: 5)
+        var values: [Int64] = [0, 1, -1, 5, 10, 99, 100, 101, 110, 999, 1000, 99_999, 100_000, -100_000, 123_456_789]
+        for _ in 0..<5000 {
+            let scale: [UInt64] = [100, 10_000, 1_000_000, 10_000_000_000]
+            values.append(Int64(random.next() % scale[Int(random.next() % 4)]) * (random.next() % 2 == 0 ? 1 : -1))
+        }
+        for cm in values {
+            let fast = FastTextTests.written { FastText.centimetres(cm, $0) }
+            #expect(fast == FastTextTests.written { FastText.decimal(cm, decimals: 2, negative: cm < 0, $0) })
+            #expect(fast == FastTextTests.written { FastText.number(Double(cm) / 100, $0) }, "\(cm)")
+        }
+    }
+
     @Test func altitudesWithoutAnExactCentimetreAreRefused() {
         var fix = Fixtures.fix(0)
         fix.altitudeM = 1.005
