@@ -40,6 +40,30 @@ import Testing
         #expect(try store.replayColumns(device: DeviceID("nobody")!)?.count == 0)
     }
 
+    /// Segments where some fixes have no altitude (a presence bitmap) and where none has one.
+    @Test func absentAltitudesStayAbsent() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var options = StoreOptions()
+        options.segmentMaxFixes = 300
+        var fixes = TrackStoreTests.day(7, seconds: 900)
+        for i in fixes.indices where i % 7 == 3 || i >= 600 { fixes[i].altitudeM = nil }
+        let device = fixes[0].device
+        let store = try TrackStore(directory: dir.path, options: options)
+        defer { try? store.close() }
+        try store.append(fixes)
+        try store.flush()
+        let columns = try #require(try store.replayColumns(device: device))
+        let replayed = try store.replay(device: device)
+        #expect(columns == Self.columns(replayed) && columns.count == 900)
+        #expect((0..<900).allSatisfy { (columns.altitudeM($0) == nil) == (fixes[$0].altitudeM == nil) })
+        let part = try #require(
+            try store.replayColumns(device: device, from: Self.start + 250_000, to: Self.start + 650_000))
+        #expect(
+            part == Self.columns(try store.replay(device: device, from: Self.start + 250_000, to: Self.start + 650_000))
+        )
+    }
+
     @Test func declinesOverlappingSegments() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
