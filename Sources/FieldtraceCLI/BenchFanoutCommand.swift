@@ -8,45 +8,70 @@ import Logging
 import Synchronization
 
 /// `fieldtrace bench-fanout`: the event fan-out measurement (issue 6 bar 2): appends events to a
-/// fresh event log at a fixed rate while `--subscribers` in-process SSE subscribers read them
-/// through one `EventBroadcaster`, and prints the lag from just before each event's append to its
-/// arrival at each subscriber (p50, p99, max), over every (event, subscriber) pair (each event of a
-/// chunk counted with the lag of the chunk's oldest event: an upper bound). The writer runs on its
-/// own thread; the printed rate is the one it achieved. Each
-/// subscriber takes the SSE bytes of each chunk (what an SSE response would write). Release
-/// builds only: `swift build -c release --product fieldtrace`.
+/// fresh event log at a fixed rate while `--subscribers` SSE subscribers read them through one
+/// `EventBroadcaster`, and prints the lag from just before each event's append to its arrival at
+/// each subscriber (p50, p99, max), over every (event, subscriber) pair (each event of a chunk
+/// counted with the lag of the chunk's oldest event: an upper bound), and the deliveries per
+/// second. The writer runs on its own thread; the printed rate is the one it achieved.
+///
+/// - `--transport http` (default): the API (`buildAPIRouter`, with authentication, rate limit
+///   off) on a loopback port, and each subscriber a real TCP connection sending
+///   `GET /v1/events/stream` with a bearer token and reading the SSE bytes (the server's whole
+///   path: routing, auth, the response body writer, the kernel's sockets). In one process,
+///   because the broadcaster wakes on appends made through the same `EventLog`.
+/// - `--transport memory`: in-process subscriptions; each subscriber takes the SSE bytes of each
+///   chunk (what an SSE response would write), no HTTP.
+///
+/// Release builds only: `swift build -c release --product fieldtrace`.
 struct BenchFanoutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-fanout",
         abstract: "Measure event fan-out lag to many in-process SSE subscribers (issue 6 bar 2).",
         shouldDisplay: false)
 
-    @Option(help: "In-process subscribers.") var subscribers = 1000
+    enum Transport: String, ExpressibleByArgument, CaseIterable {
+        case http, memory
+    }
+
+    @Option(help: "http (SSE over loopback TCP connections to the API) or memory (in-process subscriptions).")
+    var transport = Transport.http
+    @Option(help: "Subscribers.") var subscribers = 1000
     @Option(help: "Events appended per second.") var rate = 10_000
     @Option(help: "Seconds of appending.") var seconds = 10
     @Option(help: "Append interval, ms (rate x interval events per append).") var intervalMs = 10
     @Option(help: "Tenants; events and subscribers are spread over them (1: every subscriber gets every event).")
     var tenants = 1
+    @Option(help: "Client event loop threads (http transport; default: the core count).") var clientThreads: Int?
 
     func validate() throws {
         guard subscribers > 0, rate > 0, seconds > 0, intervalMs > 0, tenants > 0 else {
             throw ValidationError("every option must be positive")
         }
         guard rate * intervalMs >= 1000 else { throw ValidationError("rate x interval must be at least one event") }
+        guard (rate * intervalMs / 1000) % tenants == 0 else {
+            throw ValidationError("rate x interval / 1000 (events per append) must be a multiple of --tenants")
+        }
     }
 
+    var perAppend: Int { rate * intervalMs / 1000 }
+    var appends: Int { seconds * 1000 / intervalMs }
+
     func run() async throws {
+        switch transport {
+        case .http: try await runHTTP()
+        case .memory: try await runInProcess()
+        }
+    }
+
+    func runInProcess() async throws {
         let directory = NSTemporaryDirectory() + "fieldtrace-bench-fanout-\(UInt64.random(in: 0...UInt64.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let catalog = try Catalog(path: directory + "/catalog.sqlite")
         let log = try EventLog(catalog: catalog)
         let broadcaster = EventBroadcaster(eventLog: log, logger: Logger(label: "bench"))
-        let perAppend = rate * intervalMs / 1000
-        let appends = seconds * 1000 / intervalMs
         let times = AppendTimes(count: appends + 1)
         let recorder = LagRecorder()
-        let device = DeviceID("bench-1")!
         let start = ContinuousClock.now
 
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -79,40 +104,7 @@ struct BenchFanoutCommand: AsyncParsableCommand {
                     recorder.merge(histogram, bytes: bytes, dropped: dropped)
                 }
             }
-            // The writer, on its own thread (the subscribers' tasks cannot starve it): one append
-            // of `perAppend` events every interval, on schedule.
-            let (writerTenants, writerIntervalMs) = (tenants, intervalMs)
-            try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-                let thread = Thread {
-                    do {
-                        var next = start
-                        for k in 0..<appends {
-                            next = next + .milliseconds(writerIntervalMs)
-                            let batch = (0..<perAppend).map { i in
-                                NewEvent(
-                                    tenant: "t\(i % writerTenants)",
-                                    event: AnalyticsEvent(
-                                        kind: EventKind("geofence.enter"), device: device, timeMs: Int64(k),
-                                        confirmedAtMs: Int64(k), subject: "site-\(i)",
-                                        attributes: [.init("distance_m", .double(12.5))]),
-                                    detectedMs: 0, step: nil)
-                            }
-                            times.set(append: k, at: ContinuousClock.now - start)
-                            try log.append(batch)
-                            let wait = next - ContinuousClock.now
-                            if wait > .zero {
-                                let c = wait.components
-                                var ts = timespec(tv_sec: Int(c.seconds), tv_nsec: Int(c.attoseconds / 1_000_000_000))
-                                nanosleep(&ts, nil)
-                            }
-                        }
-                        done.resume()
-                    } catch {
-                        done.resume(throwing: error)
-                    }
-                }
-                thread.start()
-            }
+            try await appendEvents(to: log, times: times, start: start)
             let appended = ContinuousClock.now - start
             // Wait for every subscriber, then stop the broadcaster.
             var finished = 0
@@ -122,24 +114,67 @@ struct BenchFanoutCommand: AsyncParsableCommand {
                 if ContinuousClock.now - start > .seconds(seconds + 60) { break }
             }
             group.cancelAll()
-            let r = recorder.result()
-            let eventsPerSecond =
-                Double(appends * perAppend)
-                / (Double(appended.components.seconds) + Double(appended.components.attoseconds) / 1e18)
-            var usage = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &usage)
-            let cpu =
-                Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-            print(
-                """
-                bench-fanout subscribers=\(subscribers) tenants=\(tenants) events=\(appends * perAppend) \
-                rate_events_per_s=\(Int(eventsPerSecond)) deliveries=\(r.count) dropped_subscribers=\(r.dropped) \
-                sse_mb=\(r.bytes >> 20) \
-                lag_p50_ms=\(fmt(r.quantile(0.5))) lag_p99_ms=\(fmt(r.quantile(0.99))) lag_max_ms=\(fmt(r.maxMs)) \
-                cpu_s=\(fmt(cpu))
-                """)
+            report(recorder.result(), appended: appended)
         }
+    }
+
+    /// Appends `perAppend` events every `--interval-ms` on a thread of its own (the subscribers'
+    /// tasks cannot starve it), on schedule from `start`, recording when each append began. Event
+    /// `i` of an append goes to tenant `t(i mod tenants)`.
+    func appendEvents(to log: EventLog, times: AppendTimes, start: ContinuousClock.Instant) async throws {
+        let (writerTenants, writerIntervalMs, perAppend, appends) = (tenants, intervalMs, perAppend, appends)
+        let device = DeviceID("bench-1")!
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            let thread = Thread {
+                do {
+                    var next = start
+                    for k in 0..<appends {
+                        next = next + .milliseconds(writerIntervalMs)
+                        let batch = (0..<perAppend).map { i in
+                            NewEvent(
+                                tenant: "t\(i % writerTenants)",
+                                event: AnalyticsEvent(
+                                    kind: EventKind("geofence.enter"), device: device, timeMs: Int64(k),
+                                    confirmedAtMs: Int64(k), subject: "site-\(i)",
+                                    attributes: [.init("distance_m", .double(12.5))]),
+                                detectedMs: 0, step: nil)
+                        }
+                        times.set(append: k, at: ContinuousClock.now - start)
+                        try log.append(batch)
+                        let wait = next - ContinuousClock.now
+                        if wait > .zero {
+                            let c = wait.components
+                            var ts = timespec(tv_sec: Int(c.seconds), tv_nsec: Int(c.attoseconds / 1_000_000_000))
+                            nanosleep(&ts, nil)
+                        }
+                    }
+                    done.resume()
+                } catch {
+                    done.resume(throwing: error)
+                }
+            }
+            thread.start()
+        }
+    }
+
+    /// Prints the result line.
+    func report(_ r: LagRecorder.Result, appended: Duration) {
+        let appendSeconds = Double(appended.components.seconds) + Double(appended.components.attoseconds) / 1e18
+        let eventsPerSecond = Double(appends * perAppend) / appendSeconds
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu =
+            Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        print(
+            """
+            bench-fanout transport=\(transport.rawValue) subscribers=\(subscribers) tenants=\(tenants) \
+            events=\(appends * perAppend) rate_events_per_s=\(Int(eventsPerSecond)) deliveries=\(r.count) \
+            deliveries_per_s=\(Int(Double(r.count) / r.elapsedSeconds)) dropped_subscribers=\(r.dropped) \
+            sse_mb=\(r.bytes >> 20) \
+            lag_p50_ms=\(fmt(r.quantile(0.5))) lag_p99_ms=\(fmt(r.quantile(0.99))) lag_max_ms=\(fmt(r.maxMs)) \
+            cpu_s=\(fmt(cpu))
+            """)
     }
 
     func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
@@ -187,10 +222,14 @@ struct LagHistogram: Sendable {
     static func upperMs(_ i: Int) -> Double { i < 100 ? Double(i + 1) / 100 : Double(i - 100 + 1) }
 }
 
-/// Merges every subscriber's histogram.
+/// Merges every subscriber's histogram; the deliveries per second run from its creation to the
+/// last subscriber's end.
 final class LagRecorder: Sendable {
-    let state = Mutex<(histogram: [UInt64], maxNs: Int64, bytes: Int, done: Int, dropped: Int)>(
-        ([UInt64](repeating: 0, count: 100 + 10_001), 0, 0, 0, 0))
+    let started = ContinuousClock.now
+    let state = Mutex<
+        (histogram: [UInt64], maxNs: Int64, bytes: Int, done: Int, dropped: Int, end: ContinuousClock.Instant)
+    >(
+        ([UInt64](repeating: 0, count: 100 + 10_001), 0, 0, 0, 0, ContinuousClock.now))
 
     var subscribersDone: Int { state.withLock { $0.done } }
 
@@ -201,6 +240,7 @@ final class LagRecorder: Sendable {
             s.maxNs = max(s.maxNs, h.maxNs)
             s.bytes += bytes
             s.done += 1
+            s.end = ContinuousClock.now
         }
     }
 
@@ -209,6 +249,7 @@ final class LagRecorder: Sendable {
         let maxMs: Double
         let bytes: Int
         let dropped: Int
+        let elapsedSeconds: Double
         var count: UInt64 { histogram.reduce(0, +) }
 
         func quantile(_ q: Double) -> Double {
@@ -224,7 +265,10 @@ final class LagRecorder: Sendable {
 
     func result() -> Result {
         state.withLock {
-            Result(histogram: $0.histogram, maxMs: Double($0.maxNs) / 1e6, bytes: $0.bytes, dropped: $0.dropped)
+            let elapsed = ($0.end - started).components
+            return Result(
+                histogram: $0.histogram, maxMs: Double($0.maxNs) / 1e6, bytes: $0.bytes, dropped: $0.dropped,
+                elapsedSeconds: max(1e-9, Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18))
         }
     }
 }

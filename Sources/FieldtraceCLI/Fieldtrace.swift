@@ -15,7 +15,7 @@ struct Fieldtrace: AsyncParsableCommand {
             SimulateCommand.self, ServeCommand.self, AnalyzeCommand.self, EvalCommand.self, SmoothCommand.self,
             SimplifyCommand.self, KernelsCommand.self, ReportCommand.self, PlotCommand.self, TokenCommand.self,
             AuditCommand.self, BenchFanoutCommand.self, DemoCommand.self,
-            EngineBenchCommand.self,
+            EngineBenchCommand.self, BenchTrackCommand.self,
         ]
     )
 

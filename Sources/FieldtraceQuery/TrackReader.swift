@@ -37,6 +37,19 @@ public struct TrackReader: Sendable {
         return fixes
     }
 
+    /// The GeoJSON writer of `request` read straight from the segments' columns (no `Fix` per
+    /// fix), when the request asks for the stored track as it is (geojson, no smoothing, no
+    /// simplification, level 0) and the store can give it as columns (`replayColumns`). nil:
+    /// use `fixes(for:)` and `TrackRenderer`, which write the same bytes.
+    public func geoJSONWriter(for request: TrackRequest) throws -> GeoJSONColumnsWriter? {
+        guard request.format == .geojson, request.smoothing == .none, request.simplifyMeters == nil,
+            request.level == 0, !request.range.isEmpty,
+            let columns = try store.replayColumns(
+                device: request.device, from: request.range.lowerBound, to: request.range.upperBound - 1)
+        else { return nil }
+        return GeoJSONColumnsWriter(device: request.device, columns: columns)
+    }
+
     /// The stored fixes of `[range)` at a level, time order, one per fix time.
     public func replay(device: DeviceID, range: Range<Int64>, level: Int) throws -> [Fix] {
         guard !range.isEmpty else { return [] }

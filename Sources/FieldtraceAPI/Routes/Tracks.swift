@@ -30,6 +30,11 @@ public func addTracksRoutes(to group: RouterGroup<APIRequestContext>, services: 
         let query = try TrackRoutes.checked { () throws(QueryError) in
             try TrackRequest(device: device, parameters: TrackRoutes.parameters(request))
         }
+        if let writer = try reader.geoJSONWriter(for: query) {
+            return Response(
+                status: .ok, headers: [.contentType: query.format.contentType],
+                body: TrackRoutes.body(writer))
+        }
         let fixes = try reader.fixes(for: query)
         let renderer = TrackRenderer(format: query.format, device: device, fixes: fixes, range: query.range)
         return Response(
@@ -109,6 +114,25 @@ enum TrackRoutes {
             return try body()
         } catch {
             throw APIError.badRequest(error.message)
+        }
+    }
+
+    /// Chunk of a streamed GeoJSON track: 256 KiB, so a device-day (about 5 MB) takes about 20
+    /// writes (each an await on the channel) rather than 80, while a slow client still holds
+    /// back the writer after a chunk.
+    static let trackChunkBytes = 262_144
+
+    /// A GeoJSON track written chunk by chunk straight into the response's buffers.
+    static func body(_ writer: GeoJSONColumnsWriter) -> ResponseBody {
+        ResponseBody { body in
+            var writer = writer
+            let allocator = ByteBufferAllocator()
+            while !writer.isFinished {
+                var buffer = allocator.buffer(capacity: trackChunkBytes)
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: trackChunkBytes) { writer.write(into: $0) }
+                try await body.write(buffer)
+            }
+            try await body.finish(nil)
         }
     }
 

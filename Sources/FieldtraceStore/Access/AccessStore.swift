@@ -50,10 +50,23 @@ public final class AccessStore: Sendable {
 
     /// The token whose secret hashes to `secretHash` (any tenant, active or not). One indexed
     /// lookup; runs on GRDB's reader pool, off the caller's thread.
+    ///
+    /// Through `asyncRead`, which holds its reader only while the block runs on GRDB's queue.
+    /// GRDB's `async` read keeps the reader until the awaiting task resumes on the cooperative
+    /// pool; with every cooperative thread blocked in a synchronous read waiting for a reader
+    /// (routes read the catalog synchronously), that never happens: the server hung under 8
+    /// concurrent `GET /v1/positions/latest` on 2 cores.
     public func token(secretHash: String) async throws -> TokenRecord? {
-        try await catalog.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE secret_hash = ?", arguments: [secretHash])
-                .map(Self.token)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TokenRecord?, any Error>) in
+            catalog.pool.asyncRead { database in
+                continuation.resume(
+                    with: Result {
+                        try Row.fetchOne(
+                            try database.get(), sql: "SELECT * FROM tokens WHERE secret_hash = ?",
+                            arguments: [secretHash]
+                        ).map(Self.token)
+                    })
+            }
         }
     }
 
