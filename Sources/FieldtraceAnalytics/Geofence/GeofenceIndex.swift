@@ -51,6 +51,9 @@ public struct GeofenceIndex: Sendable {
     /// Number of fences.
     public var count: Int { fences.count }
 
+    /// Bytes of the index's own tables (compiled shapes, cell grid, hashed grid; not `fences`).
+    public var byteCount: Int { shapes.byteCount + cells.byteCount + grid.byteCount }
+
     /// The position of the fence with this id.
     public func position(ofID id: String) -> Int? { positionByID[id] }
 
