@@ -31,21 +31,20 @@ final class GeofenceCellGrid: @unchecked Sendable {
     /// Entry tags (low 3 bits of an entry's first word, `fence << 3 | tag`).
     /// The fence contains the whole cell: no test, one word.
     static let tagInside: UInt32 = 0
-    /// A circle crossing the cell: projection and radius inline (5 words).
+    /// A circle crossing the cell: its test with the fence's projection and radius (one word).
     static let tagCircle: UInt32 = 1
     /// Anything else: the fence's full test (`GeofenceShapes.contains`), one word.
     static let tagTest: UInt32 = 2
-    /// A corridor: projection (origin latitude, longitude, metres per 1e-7 degree of
-    /// longitude), half width, vertex count n, then its vertex runs (6 + 2n words).
+    /// A corridor: vertex count n, then its vertex runs (2 + 2n words).
     static let tagCorridor: UInt32 = 3
-    /// A polygon: projection, counts (vertices n | thresholds t << 16), t Float thresholds
-    /// (the point's parity flips where `threshold > y`), then its edges' vertex runs
-    /// (5 + t + 2n words); the tag's low bit is the parity of the edges not listed.
+    /// A polygon: counts (vertices n | thresholds t << 16), t Float thresholds (the point's
+    /// parity flips where `threshold > y`), then its edges' vertex runs (2 + t + 2n words);
+    /// the tag's low bit is the parity of the edges not listed.
     static let tagPolygonEven: UInt32 = 4
     static let tagPolygonOdd: UInt32 = 5
     /// The same for a cell reaching the border of the polygon's raster, with the box of 1e-7
     /// degrees (latitude low, high, longitude low, high) within the raster after the counts
-    /// (9 + t + 2n words). A point outside the box is outside the polygon.
+    /// (6 + t + 2n words). A point outside the box is outside the polygon.
     static let tagPolygonBoxedEven: UInt32 = 6
     static let tagPolygonBoxedOdd: UInt32 = 7
     static let tagBits: UInt32 = 3
@@ -62,16 +61,29 @@ final class GeofenceCellGrid: @unchecked Sendable {
     let cellLongitudeE7: UInt32
     let width: Int
     let height: Int
-    /// `width * height + 1` offsets into `entries`: cell `c` is `entries[starts[c] ..< starts[c + 1]]`.
-    let starts: UnsafeMutablePointer<UInt32>
-    /// The entries of all cells (see the tags), cell after cell, fences in order within a cell.
-    let entries: UnsafeMutablePointer<UInt32>
-    let entryWords: Int
+    /// One cache line per cell, `slotWords` words: the first is the number of words of the
+    /// cell's entries (fences in order; see the tags), which follow inline when they fit; else
+    /// it is `slotWords` and the second word is the offset in `overflow` of their number
+    /// followed by the entries. A lookup reads one line, two for a
+    /// crowded cell. One more, empty, slot follows the last cell.
+    let slots: UnsafeMutablePointer<UInt32>
+    let overflow: UnsafeMutablePointer<UInt32>
+    private let slotTable: Table
+    private let overflowTable: Table
+    let overflowWords: Int
+    /// Per fence: origin latitude and longitude (1e-7 degree), metres per 1e-7 degree of
+    /// longitude and radius or half width (metres, Float bits): what `GeofenceShapes.project`
+    /// and the tests read from the record, 16 bytes a fence so the table stays in cache.
+    let projections: UnsafeMutablePointer<UInt32>
+    let fenceCount: Int
+    static let slotWords = 16
     /// Whether fence `i` is indexed here (else the hashed grid has it).
     let holds: [Bool]
 
     /// Bytes of the grid's tables.
-    var byteCount: Int { 4 * (width * height + 1) + 4 * entryWords + holds.count }
+    var byteCount: Int {
+        4 * (Self.slotWords * (width * height + 1) + overflowWords + 4 * fenceCount) + holds.count
+    }
 
     /// An empty grid (no fence held).
     private init(empty count: Int) {
@@ -81,10 +93,13 @@ final class GeofenceCellGrid: @unchecked Sendable {
         cellLongitudeE7 = 1
         width = 0
         height = 0
-        starts = .allocate(capacity: 1)
-        starts.initialize(to: 0)
-        entries = .allocate(capacity: 1)
-        entryWords = 0
+        slotTable = Table(words: Self.slotWords)
+        slots = slotTable.words
+        overflowTable = Table(words: 1)
+        overflow = overflowTable.words
+        overflowWords = 0
+        projections = .allocate(capacity: 1)
+        fenceCount = 0
         holds = Array(repeating: false, count: count)
     }
 
@@ -166,11 +181,6 @@ final class GeofenceCellGrid: @unchecked Sendable {
             guard (x1 - x0 + 1) * (y1 - y0 + 1) <= Int64(maxCellsPerFence) else { continue }
             holds[fence] = true
             let classifier = Classifier(shapes: shapes, fence: fence)
-            let record = shapes.records + fence
-            let projection = [
-                UInt32(bitPattern: record.pointee.originLatitudeE7), UInt32(bitPattern: record.pointee.originLongitudeE7),
-                record.pointee.metersPerE7Longitude.bitPattern,
-            ]
             for y in y0...y1 {
                 let latLo = originLat + y * cellLat
                 for x in x0...x1 {
@@ -201,17 +211,12 @@ final class GeofenceCellGrid: @unchecked Sendable {
                     let start = payload.count
                     payload.append(UInt32(fence) << Self.tagBits | tag)
                     switch tag {
-                    case Self.tagInside, Self.tagTest:
+                    case Self.tagInside, Self.tagTest, Self.tagCircle:
                         break
-                    case Self.tagCircle:
-                        payload += projection
-                        payload.append(record.pointee.radiusM.bitPattern)
                     case Self.tagCorridor:
-                        payload += projection
-                        payload += [record.pointee.radiusM.bitPattern, UInt32(vertexCount)]
+                        payload.append(UInt32(vertexCount))
                         payload += run
                     default:
-                        payload += projection
                         payload.append(UInt32(vertexCount) | UInt32(thresholds.count) << 16)
                         if tag >= Self.tagPolygonBoxedEven, let (latA, latB, lonA, lonB) = rasterBox {
                             payload += [latA, latB, lonA, lonB].map { UInt32(bitPattern: $0) }
@@ -226,34 +231,101 @@ final class GeofenceCellGrid: @unchecked Sendable {
         self.holds = holds
         // Counting sort by cell (stable: fences stay in order within a cell).
         let cells = width * height
-        starts = .allocate(capacity: cells + 1)
-        starts.initialize(repeating: 0, count: cells + 1)
-        for p in pending { starts[Int(p.cell) + 1] += UInt32(p.count) }
+        var starts = [Int](repeating: 0, count: cells + 1)
+        for p in pending { starts[Int(p.cell) + 1] += p.count }
         for c in 0..<cells { starts[c + 1] += starts[c] }
-        entryWords = Int(starts[cells])
-        entries = .allocate(capacity: max(1, entryWords))
-        var fill = Array(UnsafeBufferPointer(start: starts, count: cells))
+        var entries = [UInt32](repeating: 0, count: starts[cells])
+        var fill = starts
         for p in pending {
-            let at = Int(fill[Int(p.cell)])
+            let at = fill[Int(p.cell)]
             for k in 0..<p.count { entries[at + k] = payload[p.start + k] }
-            fill[Int(p.cell)] += UInt32(p.count)
+            fill[Int(p.cell)] += p.count
+        }
+        // Slots: inline when the run fits after the count word.
+        let slotWords = Self.slotWords
+        slotTable = Table(words: slotWords * (cells + 1))
+        slots = slotTable.words
+        var spill: [UInt32] = []
+        for c in 0..<cells {
+            let n = starts[c + 1] - starts[c]
+            let slot = slots + slotWords * c
+            if n < slotWords {
+                slot[0] = UInt32(n)
+                for k in 0..<n { slot[1 + k] = entries[starts[c] + k] }
+            } else {
+                slot[0] = UInt32(slotWords)
+                slot[1] = UInt32(spill.count)
+                spill.append(UInt32(n))
+                spill += entries[starts[c]..<starts[c + 1]]
+            }
+        }
+        overflowWords = spill.count
+        overflowTable = Table(words: spill.count)
+        overflow = overflowTable.words
+        overflow.update(from: spill, count: spill.count)
+        fenceCount = shapes.count
+        projections = .allocate(capacity: max(1, 4 * shapes.count))
+        for i in 0..<shapes.count {
+            let r = shapes.records + i
+            projections[4 * i] = UInt32(bitPattern: r.pointee.originLatitudeE7)
+            projections[4 * i + 1] = UInt32(bitPattern: r.pointee.originLongitudeE7)
+            projections[4 * i + 2] = r.pointee.metersPerE7Longitude.bitPattern
+            projections[4 * i + 3] = r.pointee.radiusM.bitPattern
         }
     }
 
     deinit {
-        starts.deallocate()
-        entries.deallocate()
+        projections.deallocate()
+    }
+
+    /// A table of `words` zeroed words, read at random by lookups: on Linux, large tables are
+    /// mapped on their own and advised as huge pages (2 MiB), so a random lookup costs a cache
+    /// miss but no TLB miss: with 4 KiB pages a 20 MB table misses the TLB on nearly every
+    /// lookup, and under virtualisation the page walk costs more than the miss itself.
+    final class Table {
+        let words: UnsafeMutablePointer<UInt32>
+        private let mapped: (UnsafeMutableRawPointer, Int)?
+
+        init(words count: Int) {
+            let bytes = 4 * max(1, count)
+            #if os(Linux)
+                let huge = 2 << 20
+                if bytes >= huge / 2, let base = mmap(nil, bytes + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+                    base != MAP_FAILED
+                {
+                    let aligned = UnsafeMutableRawPointer(
+                        bitPattern: (UInt(bitPattern: base) + UInt(huge) - 1) / UInt(huge) * UInt(huge))!
+                    _ = madvise(aligned, (bytes + huge - 1) / huge * huge, 14)  // MADV_HUGEPAGE
+                    words = aligned.bindMemory(to: UInt32.self, capacity: count)
+                    mapped = (base, bytes + huge)
+                    return
+                }
+            #endif
+            words = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64).bindMemory(
+                to: UInt32.self, capacity: max(1, count))
+            words.initialize(repeating: 0, count: max(1, count))
+            mapped = nil
+        }
+
+        deinit {
+            #if os(Linux)
+                if let (base, length) = mapped {
+                    munmap(base, length)
+                    return
+                }
+            #endif
+            words.deallocate()
+        }
     }
 
     /// Words of the entry at `entry`.
     @inline(__always)
     static func entrySize(_ entry: UnsafeMutablePointer<UInt32>) -> Int {
         switch entry.pointee & 7 {
-        case tagInside, tagTest: return 1
-        case tagCircle: return 5
-        case tagCorridor: return 6 + 2 * Int(entry[5])
-        case tagPolygonEven, tagPolygonOdd: return 5 + Int(entry[4] >> 16) + 2 * Int(entry[4] & 0xFFFF)
-        default: return 9 + Int(entry[4] >> 16) + 2 * Int(entry[4] & 0xFFFF)
+        case tagInside, tagTest, tagCircle: return 1
+        case tagCorridor: return 2 + 2 * Int(entry[1])
+        case tagPolygonEven, tagPolygonOdd: return 2 + Int(entry[1] >> 16) + 2 * Int(entry[1] & 0xFFFF)
+        default: return 6 + Int(entry[1] >> 16) + 2 * Int(entry[1] & 0xFFFF)
         }
     }
 
@@ -261,17 +333,39 @@ final class GeofenceCellGrid: @unchecked Sendable {
     @inline(__always)
     static func fence(_ word: UInt32) -> Int { Int(word >> tagBits) }
 
-    /// The point's cell's run of entries, or an empty run.
+    /// The point's cell's slot (the empty slot after the last cell when the point is off the grid).
     @inline(__always)
-    func run(latitudeE7: Int32, longitudeE7: Int32) -> (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>) {
+    func slot(latitudeE7: Int32, longitudeE7: Int32) -> UnsafeMutablePointer<UInt32> {
         let dy = Int64(latitudeE7) &- originLatitudeE7
         let dx = Int64(longitudeE7) &- originLongitudeE7
-        guard dy >= 0, dx >= 0 else { return (entries, entries) }
+        let empty = slots + Self.slotWords &* (width &* height)
+        guard dy >= 0, dx >= 0 else { return empty }
         let cy = Int(UInt32(truncatingIfNeeded: min(dy, 0xFFFF_FFFF)) / cellLatitudeE7)
         let cx = Int(UInt32(truncatingIfNeeded: min(dx, 0xFFFF_FFFF)) / cellLongitudeE7)
-        guard cy < height, cx < width else { return (entries, entries) }
-        let cell = cy &* width &+ cx
-        return (entries + Int(starts[cell]), entries + Int(starts[cell &+ 1]))
+        guard cy < height, cx < width else { return empty }
+        return slots + Self.slotWords &* (cy &* width &+ cx)
+    }
+
+    /// A slot's run of entries.
+    @inline(__always)
+    func run(_ slot: UnsafeMutablePointer<UInt32>) -> (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>) {
+        let n = Int(slot[0])
+        if n < Self.slotWords { return (slot + 1, slot + 1 + n) }
+        let run = overflow + Int(slot[1])
+        return (run + 1, run + 1 + Int(run[0]))
+    }
+
+    /// Where a slot's entries are: the slot itself (`overflowed` false), or `overflow` at the
+    /// returned offset (their number, then the entries). No read beyond the slot's line.
+    @inline(__always)
+    func place(_ slot: UnsafeMutablePointer<UInt32>) -> (overflowed: Bool, at: UnsafeMutablePointer<UInt32>) {
+        slot[0] < UInt32(Self.slotWords) ? (false, slot) : (true, overflow + Int(slot[1]))
+    }
+
+    /// The point's cell's run of entries.
+    @inline(__always)
+    func run(latitudeE7: Int32, longitudeE7: Int32) -> (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>) {
+        run(slot(latitudeE7: latitudeE7, longitudeE7: longitudeE7))
     }
 
     /// Calls `body(fence, word, entry)` for each entry of the point's cell (`entry` points at
@@ -294,7 +388,18 @@ final class GeofenceCellGrid: @unchecked Sendable {
     func forEachContaining(
         _ shapes: GeofenceShapes, latitudeE7: Int32, longitudeE7: Int32, _ body: (Int) -> Void
     ) {
-        var (e, end) = run(latitudeE7: latitudeE7, longitudeE7: longitudeE7)
+        forEachContaining(
+            shapes, run: run(latitudeE7: latitudeE7, longitudeE7: longitudeE7), latitudeE7: latitudeE7,
+            longitudeE7: longitudeE7, body)
+    }
+
+    /// The same for the point's cell's run (from `run`).
+    @inline(__always)
+    func forEachContaining(
+        _ shapes: GeofenceShapes, run: (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>),
+        latitudeE7: Int32, longitudeE7: Int32, _ body: (Int) -> Void
+    ) {
+        var (e, end) = run
         let latitude = Int64(latitudeE7)
         let longitude = Int64(longitudeE7)
         while e < end {
@@ -312,20 +417,22 @@ final class GeofenceCellGrid: @unchecked Sendable {
                 continue
             }
             // `GeofenceShapes.project`; no antimeridian wrap within 90 degrees of the origin,
-            // which every cell holding an entry with a projection is (see `classify`).
-            let x = Double(longitude &- Int64(Int32(bitPattern: e[2]))) * Double(Float(bitPattern: e[3]))
-            let y = Double(latitude &- Int64(Int32(bitPattern: e[1]))) * GeofenceShapes.metersPerE7Latitude
+            // which every cell holding a boundary entry is (see `classify`).
+            let projection = projections + 4 &* fence
+            let x =
+                Double(longitude &- Int64(Int32(bitPattern: projection[1]))) * Double(Float(bitPattern: projection[2]))
+            let y = Double(latitude &- Int64(Int32(bitPattern: projection[0]))) * GeofenceShapes.metersPerE7Latitude
             switch tag {
             case Self.tagCircle:
-                let radius = Double(Float(bitPattern: e[4]))
+                let radius = Double(Float(bitPattern: projection[3]))
                 if x * x + y * y <= radius * radius { body(fence) }
-                e += 5
+                e += 1
             case Self.tagCorridor:
-                let radius = Float(bitPattern: e[4])
+                let radius = Float(bitPattern: projection[3])
                 let limit = radius * radius
-                let count = Int(e[5])
+                let count = Int(e[1])
                 let (fx, fy) = (Float(x), Float(y))
-                let v = UnsafeRawPointer(e + 6).assumingMemoryBound(to: Float.self)
+                let v = UnsafeRawPointer(e + 2).assumingMemoryBound(to: Float.self)
                 var k = 0
                 while k &+ 1 < count {
                     let p = v + 2 &* k
@@ -335,17 +442,17 @@ final class GeofenceCellGrid: @unchecked Sendable {
                     }
                     k &+= 1
                 }
-                e += 6 &+ 2 &* count
+                e += 2 &+ 2 &* count
             default:
-                let count = Int(e[4] & 0xFFFF)
-                let thresholdCount = Int(e[4] >> 16)
-                var skip = 5
+                let count = Int(e[1] & 0xFFFF)
+                let thresholdCount = Int(e[1] >> 16)
+                var skip = 2
                 if tag >= Self.tagPolygonBoxedEven {
-                    skip = 9
-                    guard latitude >= Int64(Int32(bitPattern: e[5])), latitude <= Int64(Int32(bitPattern: e[6])),
-                        longitude >= Int64(Int32(bitPattern: e[7])), longitude <= Int64(Int32(bitPattern: e[8]))
+                    skip = 6
+                    guard latitude >= Int64(Int32(bitPattern: e[2])), latitude <= Int64(Int32(bitPattern: e[3])),
+                        longitude >= Int64(Int32(bitPattern: e[4])), longitude <= Int64(Int32(bitPattern: e[5]))
                     else {
-                        e += 9 &+ thresholdCount &+ 2 &* count
+                        e += 6 &+ thresholdCount &+ 2 &* count
                         continue
                     }
                 }

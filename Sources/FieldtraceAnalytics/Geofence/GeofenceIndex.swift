@@ -111,7 +111,66 @@ public struct GeofenceIndex: Sendable {
         return result.count
     }
 
-    /// Number of fences containing the point (the benchmark's unit of work). No allocation.
+    /// Points per group in `containing(_:fences:ends:)`: enough reads in flight to overlap
+    /// most of the memory latency, few enough to stay within the processor's reorder window.
+    static let batchGroup = 16
+
+    /// The fences containing each of many points: afterwards point `i`'s fences (each at most
+    /// once, as `containing(latitudeE7:longitudeE7:into:)` lists them) are
+    /// `fences[(i == 0 ? 0 : ends[i - 1]) ..< ends[i]]`. The same answers as one lookup per
+    /// point, several times faster on large fence sets read at random: a lookup mostly waits
+    /// for its cell's cache line, so points go in groups of `batchGroup` whose cells are all
+    /// read before any is tested, and the reads of a group overlap. Allocation-free once the
+    /// arrays have the capacity (keep them per caller).
+    public func containing(
+        _ points: [(latitudeE7: Int32, longitudeE7: Int32)], fences: inout [Int32], ends: inout [Int]
+    ) {
+        fences.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        ends.reserveCapacity(points.count)
+        let shapes = shapes
+        let cells = cells
+        let group = Self.batchGroup
+        points.withUnsafeBufferPointer { points in
+            withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<UInt32>.self, capacity: 2 * group) { runs in
+                var start = 0
+                while start < points.count {
+                    let n = min(group, points.count - start)
+                    // Every cell of the group first, then the overflow runs of crowded cells:
+                    // independent reads, in flight together.
+                    for k in 0..<n {
+                        let point = points[start + k]
+                        let slot = cells.slot(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7)
+                        let (overflowed, at) = cells.place(slot)
+                        // An overflowed cell is marked by an end before its start.
+                        (runs[2 * k], runs[2 * k + 1]) = overflowed ? (at, at - 1) : (at + 1, at + 1 + Int(at[0]))
+                    }
+                    for k in 0..<n where runs[2 * k + 1] < runs[2 * k] {
+                        let at = runs[2 * k]
+                        (runs[2 * k], runs[2 * k + 1]) = (at + 1, at + 1 + Int(at[0]))
+                    }
+                    for k in 0..<n {
+                        let point = points[start + k]
+                        cells.forEachContaining(
+                            shapes, run: (runs[2 * k], runs[2 * k + 1]), latitudeE7: point.latitudeE7,
+                            longitudeE7: point.longitudeE7, { fences.append(Int32($0)) })
+                        grid.forEachPart(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7) { i, segment in
+                            guard
+                                shapes.contains(
+                                    i, segment: segment, latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7)
+                            else { return false }
+                            fences.append(Int32(i))
+                            return true
+                        }
+                        ends.append(fences.count)
+                    }
+                    start += n
+                }
+            }
+        }
+    }
+
+    /// Number of fences containing the point. No allocation.
     public func countContaining(latitudeE7: Int32, longitudeE7: Int32) -> Int {
         var n = 0
         let shapes = shapes
