@@ -290,12 +290,13 @@ final class GeofenceCellGrid: @unchecked Sendable {
             let bytes = 4 * max(1, count)
             #if os(Linux)
                 let huge = 2 << 20
-                if bytes >= huge / 2, let base = mmap(nil, bytes + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+                if bytes >= huge / 2,
+                    let base = mmap(nil, bytes + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
                     base != MAP_FAILED
                 {
                     let aligned = UnsafeMutableRawPointer(
                         bitPattern: (UInt(bitPattern: base) + UInt(huge) - 1) / UInt(huge) * UInt(huge))!
-                    _ = madvise(aligned, (bytes + huge - 1) / huge * huge, 14)  // MADV_HUGEPAGE
+                    _ = madvise(aligned, (bytes + huge - 1) / huge * huge, MADV_HUGEPAGE)
                     words = aligned.bindMemory(to: UInt32.self, capacity: count)
                     mapped = (base, bytes + huge)
                     return
