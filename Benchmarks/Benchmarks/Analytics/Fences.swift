@@ -6,7 +6,10 @@ import FieldtraceTestSupport
 /// Geofence lookups against 20,000 mixed fences (`SyntheticFences`: circles, polygons of 5-50
 /// vertices with some holes, corridors; the same set `scripts/peers/fences.py` gives shapely),
 /// and the monitor's throughput on a fleet day. Units: one iteration = `lookupsPerIteration`
-/// point lookups (exact containment, all fences containing the point) or one fleet day of fixes.
+/// point lookups (exact containment: the ids of all fences containing the point, consumed) or
+/// one fleet day of fixes. `Fences.lookup.N` asks point by point
+/// (`containing(latitudeE7:longitudeE7:into:)`), `Fences.lookup.batch.N` the same points in one
+/// call (`containing(_:fences:ends:)`, the bulk path, as a peer's vectorised query).
 func fenceBenchmarks() {
     let lookupsPerIteration = 100_000
     for count in [10_000, 20_000] {
@@ -16,13 +19,40 @@ func fenceBenchmarks() {
                 maxDuration: .seconds(3))
         ) { (benchmark: Benchmark, setup: (index: GeofenceIndex, points: [(latitudeE7: Int32, longitudeE7: Int32)])) in
             let (index, points) = setup
-            var hits = 0
+            var found: [Int32] = []
+            found.reserveCapacity(64)
+            var checksum = 0
             for _ in benchmark.scaledIterations {
                 for point in points {
-                    hits &+= index.countContaining(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7)
+                    index.containing(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7, into: &found)
+                    for fence in found { checksum &+= Int(fence) }
                 }
             }
-            blackHole(hits)
+            blackHole(checksum)
+        } setup: {
+            let fences = try! Geofence.readCollection(Array(SyntheticFences.geoJSON(count: count, seed: 1).utf8))
+            let points = SyntheticFences.points(count: lookupsPerIteration, seed: 2)
+            return (index: GeofenceIndex(fences: fences), points: points)
+        }
+
+        Benchmark(
+            "Fences.lookup.batch.\(count)",
+            configuration: .init(
+                maxDuration: .seconds(3))
+        ) { (benchmark: Benchmark, setup: (index: GeofenceIndex, points: [(latitudeE7: Int32, longitudeE7: Int32)])) in
+            let (index, points) = setup
+            // Buffers sized once (a caller keeps them): the lookups themselves allocate nothing.
+            var fences: [Int32] = []
+            fences.reserveCapacity(4 * points.count)
+            var ends: [Int] = []
+            ends.reserveCapacity(points.count)
+            var checksum = 0
+            for _ in benchmark.scaledIterations {
+                index.containing(points, fences: &fences, ends: &ends)
+                for fence in fences { checksum &+= Int(fence) }
+                checksum &+= ends.last ?? 0
+            }
+            blackHole(checksum)
         } setup: {
             let fences = try! Geofence.readCollection(Array(SyntheticFences.geoJSON(count: count, seed: 1).utf8))
             let points = SyntheticFences.points(count: lookupsPerIteration, seed: 2)
@@ -39,13 +69,16 @@ func fenceBenchmarks() {
             maxDuration: .seconds(3))
     ) { (benchmark: Benchmark, setup: (index: GeofenceIndex, points: [(latitudeE7: Int32, longitudeE7: Int32)])) in
         let (index, points) = setup
-        var hits = 0
+        var found: [Int32] = []
+        found.reserveCapacity(64)
+        var checksum = 0
         for _ in benchmark.scaledIterations {
             for point in points {
-                hits &+= index.countContaining(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7)
+                index.containing(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7, into: &found)
+                for fence in found { checksum &+= Int(fence) }
             }
         }
-        blackHole(hits)
+        blackHole(checksum)
     } setup: {
         let fences = try! Geofence.readCollection(Array(SyntheticFences.geoJSON(count: 20_000, seed: 1).utf8))
         var points: [(latitudeE7: Int32, longitudeE7: Int32)] = []

@@ -82,6 +82,13 @@ final class GeofenceGrid: @unchecked Sendable {
         levelPointer.initialize(from: built, count: built.count)
     }
 
+    /// Bytes of the levels' slot tables and entries.
+    var byteCount: Int {
+        levels.reduce(0) {
+            $0 + ($1.tableMask + 1) * MemoryLayout<Slot>.stride + $1.entryCount * MemoryLayout<Entry>.stride
+        }
+    }
+
     deinit {
         for level in levels {
             level.slots.deallocate()

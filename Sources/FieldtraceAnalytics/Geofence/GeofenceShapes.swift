@@ -109,6 +109,9 @@ final class GeofenceShapes: @unchecked Sendable {
         parts = allParts
     }
 
+    /// Bytes of the records and vertices (not the build-time `parts` and `depthsM`).
+    var byteCount: Int { count * MemoryLayout<Record>.stride + 4 * vertexCount }
+
     deinit {
         records.deinitialize(count: count)
         records.deallocate()

@@ -82,8 +82,17 @@ import Testing
         var found: [Int32] = []
         var tags = Set<UInt32>()
         var hits = 0
+        var thresholds = 0
+        var (inline, overflowed) = (0, 0)
+        // The batch API answers the same, point by point (its groups end mid-array too).
+        var batchFences: [Int32] = []
+        var ends: [Int] = []
+        index.containing(points, fences: &batchFences, ends: &ends)
+        #expect(ends.count == points.count)
         for (n, point) in points.enumerated() {
             let brute = bruteForce(index, point)
+            let batch = batchFences[(n == 0 ? 0 : ends[n - 1])..<ends[n]]
+            #expect(batch.sorted() == brute, "batch: seed \(seed) point \(n) \(point)")
             index.containing(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7, into: &found)
             #expect(found.sorted() == brute, "seed \(seed) point \(n) \(point)")
             #expect(index.countContaining(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7) == brute.count)
@@ -92,19 +101,28 @@ import Testing
                 candidates.append(Int32($0))
             }
             #expect(Set(candidates).count == candidates.count && Set(brute).isSubset(of: Set(candidates)))
-            cells.forEachEntry(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7) { _, word, _ in
+            cells.forEachEntry(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7) { _, word, entry in
                 tags.insert(word & 7)
+                if word & 7 >= GeofenceCellGrid.tagPolygonEven { thresholds += Int(entry[1] >> 16) }
+            }
+            if cells.place(cells.slot(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7)).overflowed {
+                overflowed += 1
+            } else {
+                inline += 1
             }
             hits += brute.count
         }
         #expect(hits > points.count / 4, "dense enough to test something (\(hits) hits)")
-        // Every kind of entry was exercised (the full-test fallback is for rare fences only).
+        // Every kind of entry was exercised (the full-test fallback is for rare fences only),
+        // polygon entries with thresholds, and cells inline and in the overflow table.
         let kinds: [UInt32] = [
             GeofenceCellGrid.tagInside, GeofenceCellGrid.tagCircle, GeofenceCellGrid.tagPolygonEven,
-            GeofenceCellGrid.tagPolygonOdd, GeofenceCellGrid.tagCorridor, GeofenceCellGrid.tagPolygonListEven,
-            GeofenceCellGrid.tagPolygonListOdd,
+            GeofenceCellGrid.tagPolygonOdd, GeofenceCellGrid.tagCorridor, GeofenceCellGrid.tagPolygonBoxedEven,
+            GeofenceCellGrid.tagPolygonBoxedOdd,
         ]
         #expect(Set(kinds).isSubset(of: tags), "entry kinds seen: \(tags.sorted())")
+        #expect(thresholds > 0, "polygon entries with thresholds")
+        #expect(inline > 0 && overflowed > 0, "cells inline \(inline), overflowed \(overflowed)")
     }
 
     /// Fences in two towns 500 km apart: too sparse for one dense table, so the hashed grid
@@ -132,12 +150,18 @@ import Testing
         var points = SyntheticFences.points(count: 400, seed: 8, sideM: 4_000)
         points += points.map { ($0.latitudeE7, $0.longitudeE7 + 50_000_000) }
         var hits = 0
-        for point in points {
+        var batchFences: [Int32] = []
+        var ends: [Int] = []
+        index.containing(points, fences: &batchFences, ends: &ends)
+        for (n, point) in points.enumerated() {
             let brute = bruteForce(index, point)
             #expect(index.countContaining(latitudeE7: point.latitudeE7, longitudeE7: point.longitudeE7) == brute.count)
+            #expect(batchFences[(n == 0 ? 0 : ends[n - 1])..<ends[n]].sorted() == brute)
             hits += brute.count
         }
         #expect(hits > 100)
+        index.containing([], fences: &batchFences, ends: &ends)
+        #expect(batchFences.isEmpty && ends.isEmpty)
     }
 }
 
