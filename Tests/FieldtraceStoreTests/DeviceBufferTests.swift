@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test(arguments: [false, true])
-    func everyFixReadsBackExactly(wild: Bool) {
+    func everyFixReadsBackExactly(wild: Bool) throws {
         var rng = SeededRandom(seed: wild ? 7 : 3)
         var buffer = DeviceBuffer(device: Self.device)
         var expected: [Fix] = []
@@ -47,6 +47,21 @@ import Testing
         #expect(buffer.newest == newest, "the first to arrive of the newest time")
         let (from, to) = (Int64(1_764_374_420_000), Int64(1_764_374_450_000))
         #expect(buffer.fixes(from: from, to: to) == expected.filter { $0.timeMs >= from && $0.timeMs <= to })
+        // Boxes answered from the records alone, kept whole fixes included.
+        let hit = try #require(expected.first { $0.timeMs >= from && $0.timeMs <= to })
+        let around = (hit.latitudeE7 - 10, hit.latitudeE7 + 10, hit.longitudeE7 - 10, hit.longitudeE7 + 10)
+        for box: (Int32, Int32, Int32, Int32) in [
+            around, (-10_000_000, 10_000_000, -20_000_000, 20_000_000), (0, 1_000_000, 0, 1_000_000), (5, 4, 0, 1),
+        ] {
+            let inside = expected.contains {
+                $0.timeMs >= from && $0.timeMs <= to && $0.latitudeE7 >= box.0 && $0.latitudeE7 <= box.1
+                    && $0.longitudeE7 >= box.2 && $0.longitudeE7 <= box.3
+            }
+            let answered = buffer.hasFix(
+                from: from, to: to, minLatitudeE7: box.0, maxLatitudeE7: box.1, minLongitudeE7: box.2,
+                maxLongitudeE7: box.3)
+            #expect(answered == inside, "\(box)")
+        }
     }
 
     @Test func aFixIsFortyEightBytes() {

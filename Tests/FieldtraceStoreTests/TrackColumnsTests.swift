@@ -88,12 +88,7 @@ import Testing
         defer { try? store.close() }
         try store.append(TrackStoreTests.day(6, seconds: 3600))
         try store.flush()
-        let entry = try store.catalog.allSegments()[0]
-        let file = try PosixFileSystem().open(dir.path + "/segments/" + entry.file, create: false)
-        var byte = try file.read(at: entry.offset + entry.length / 2, count: 1)
-        byte[0] ^= 0x01
-        try file.write(byte, at: entry.offset + entry.length / 2)
-        file.close()
+        let entry = try flipABitInTheFirstSegment(of: store, in: dir.path)
         #expect(throws: StoreError.self) { _ = try store.replayColumns(device: entry.device) }
     }
 }

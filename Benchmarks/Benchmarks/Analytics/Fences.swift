@@ -30,9 +30,7 @@ func fenceBenchmarks() {
             }
             blackHole(checksum)
         } setup: {
-            let fences = try! Geofence.readCollection(Array(SyntheticFences.geoJSON(count: count, seed: 1).utf8))
-            let points = SyntheticFences.points(count: lookupsPerIteration, seed: 2)
-            return (index: GeofenceIndex(fences: fences), points: points)
+            randomLookups(fences: count, points: lookupsPerIteration)
         }
 
         Benchmark(
@@ -54,9 +52,7 @@ func fenceBenchmarks() {
             }
             blackHole(checksum)
         } setup: {
-            let fences = try! Geofence.readCollection(Array(SyntheticFences.geoJSON(count: count, seed: 1).utf8))
-            let points = SyntheticFences.points(count: lookupsPerIteration, seed: 2)
-            return (index: GeofenceIndex(fences: fences), points: points)
+            randomLookups(fences: count, points: lookupsPerIteration)
         }
     }
 
@@ -137,4 +133,14 @@ func fenceBenchmarks() {
         fixes.sort { ($0.timeMs, $0.device.rawValue) < ($1.timeMs, $1.device.rawValue) }
         return (index: GeofenceIndex(fences: fences), fixes: fixes)
     }
+}
+
+/// `count` synthetic mixed fences and their index, and the uniform random points looked up in
+/// every iteration (the same for the single and the batch benchmarks).
+private func randomLookups(fences count: Int, points lookups: Int) -> (
+    index: GeofenceIndex, points: [(latitudeE7: Int32, longitudeE7: Int32)]
+) {
+    let fences = try! Geofence.readCollection(Array(SyntheticFences.geoJSON(count: count, seed: 1).utf8))
+    let points = SyntheticFences.points(count: lookups, seed: 2)
+    return (index: GeofenceIndex(fences: fences), points: points)
 }

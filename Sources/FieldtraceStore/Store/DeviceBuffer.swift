@@ -14,7 +14,7 @@ struct DeviceBuffer {
     let device: DeviceID
     private(set) var records: [Record] = []
     private(set) var sequences: [UInt64] = []
-    /// Fixes that do not fit a `Record`, by index (their record holds only the time).
+    /// Fixes that do not fit a `Record`, by index (their record holds only the time and position).
     private var whole: [Int: Fix] = [:]
 
     init(device: DeviceID) { self.device = device }
@@ -35,7 +35,9 @@ struct DeviceBuffer {
             records.append(record)
         } else {
             whole[records.count] = fix
-            records.append(Record(timeOnly: fix.timeMs))
+            var record = Record(timeOnly: fix.timeMs)
+            (record.latitudeE7, record.longitudeE7) = (fix.latitudeE7, fix.longitudeE7)
+            records.append(record)
         }
         sequences.append(sequence)
     }
@@ -57,6 +59,18 @@ struct DeviceBuffer {
     /// The buffered fixes with `from <= timeMs <= to`, in arrival order.
     func fixes(from: Int64, to: Int64) -> [Fix] {
         records.indices.filter { records[$0].timeMs >= from && records[$0].timeMs <= to }.map(fix(at:))
+    }
+
+    /// Whether a buffered fix lies in the time range and the box (bounds included), read from the
+    /// records (no `Fix` is made). An empty box or range (a minimum above its maximum) has none.
+    func hasFix(
+        from: Int64, to: Int64, minLatitudeE7: Int32, maxLatitudeE7: Int32, minLongitudeE7: Int32,
+        maxLongitudeE7: Int32
+    ) -> Bool {
+        records.contains {
+            $0.timeMs >= from && $0.timeMs <= to && $0.latitudeE7 >= minLatitudeE7 && $0.latitudeE7 <= maxLatitudeE7
+                && $0.longitudeE7 >= minLongitudeE7 && $0.longitudeE7 <= maxLongitudeE7
+        }
     }
 
     /// A fix in 48 bytes: times, coordinates, the optional values as integers of their storage

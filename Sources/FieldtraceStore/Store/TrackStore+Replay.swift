@@ -127,7 +127,12 @@ extension TrackStore {
             try readSegment(entry, with: &decoder, into: &fixes)
             if fixes.contains(where: inside) { found.insert(entry.device) }
         }
-        for (device, buffer) in buffers where !found.contains(device) && buffer.fixes.contains(where: inside) {
+        for (device, buffer) in buffers
+        where !found.contains(device)
+            && buffer.hasFix(
+                from: from, to: to, minLatitudeE7: minLatitudeE7, maxLatitudeE7: maxLatitudeE7,
+                minLongitudeE7: minLongitudeE7, maxLongitudeE7: maxLongitudeE7)
+        {
             found.insert(device)
         }
         return found.sorted()
